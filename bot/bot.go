@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/clavebot/clavebot/conversation"
+)
+
+// Reply, Button and Link are the conversation's own values: front ends
+// render them as they are.
+type (
+	Reply  = conversation.Reply
+	Button = conversation.Button
+	Link   = conversation.Link
+)
+
+// Message is one thing a user did on a front end.
+type Message struct {
+	// UserKey names the user across front ends: "tg:123456",
+	// "mx:@ana:example.org", "cli:local".
+	UserKey string
+	// Text is what the user typed; empty when a button was pressed.
+	Text string
+	// Action is the Data of the pressed button, if any.
+	Action string
+	// LangHint is the language the platform reports for the user.
+	LangHint string
+}
+
+// Handler handles one message and returns the replies to send, in order.
+type Handler func(ctx context.Context, m Message) ([]Reply, error)
+
+// Middleware wraps a Handler, in the style of net/http middleware.
+type Middleware func(next Handler) Handler
+
+// Chain wraps h in the middlewares; the first one runs outermost.
+func Chain(h Handler, mws ...Middleware) Handler {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return h
+}
+
+// Store persists users. Update must load the user's record, call fn, and
+// save the record (or erase every trace of the user when fn returns
+// forget) in one transaction; fn may run more than once.
+type Store interface {
+	Update(key string, fn func(u *conversation.User, exists bool) (forget bool, err error)) error
+}
+
+// ErrNoUser is returned for a message without a user key.
+var ErrNoUser = errors.New("bot: message has no user key")
+
+// Service handles messages against the store and the conversation engine.
+type Service struct {
+	store  Store
+	engine *conversation.Engine
+	log    *slog.Logger
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithLogger sets where the service logs; the default discards.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// NewService returns a service deciding with engine and saving to store.
+func NewService(store Store, engine *conversation.Engine, opts ...Option) *Service {
+	s := &Service{store: store, engine: engine, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Handle decides the replies to m and saves the user's new state in the
+// same transaction. On a storage failure it returns a calm apology to send
+// together with the error to log: the user's message was not acted upon.
+func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
+	if m.UserKey == "" {
+		return nil, ErrNoUser
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	in := conversation.Input{Text: m.Text, Action: m.Action, LangHint: m.LangHint}
+	var d conversation.Decision
+	var lang conversation.Lang
+	err := s.store.Update(m.UserKey, func(u *conversation.User, _ bool) (bool, error) {
+		// Batched transactions may run this again: Handle depends only on
+		// the freshly loaded user and the input.
+		d = s.engine.Handle(u, in)
+		lang = u.Lang
+		return d.Forget, nil
+	})
+	if err != nil {
+		return []Reply{s.engine.Apology(lang, m.LangHint)}, fmt.Errorf("handle message for %s: %w", m.UserKey, err)
+	}
+	s.log.Debug("message handled", "user", m.UserKey, "topic", d.Topic, "not_understood", d.NotUnderstood, "replies", len(d.Replies))
+	return d.Replies, nil
+}
+
+// Recover turns a panic while handling one message into a logged error and
+// a calm apology, so one bad message never takes the process down.
+func Recover(engine *conversation.Engine, log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, m Message) (replies []Reply, err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					log.Error("panic while handling a message", "user", m.UserKey, "panic", r, "stack", string(debug.Stack()))
+					replies = []Reply{engine.Apology("", m.LangHint)}
+					err = fmt.Errorf("panic while handling a message: %v", r)
+				}
+			}()
+			return next(ctx, m)
+		}
+	}
+}

@@ -1,0 +1,283 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/clavebot/clavebot/bot"
+	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/store"
+)
+
+var (
+	engineOnce sync.Once
+	engine     *conversation.Engine
+)
+
+func mustEngine(tb testing.TB) *conversation.Engine {
+	tb.Helper()
+	engineOnce.Do(func() {
+		cat, err := conversation.LoadCatalog()
+		if err != nil {
+			panic(err)
+		}
+		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		engine = conversation.NewEngine(cat, conversation.WithClock(func() time.Time { return now }))
+	})
+	return engine
+}
+
+func mustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(filepath.Join(tb.TempDir(), "bot.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func say(t *testing.T, svc *bot.Service, key, text string) []bot.Reply {
+	t.Helper()
+	replies, err := svc.Handle(context.Background(), bot.Message{UserKey: key, Text: text, LangHint: "en"})
+	if err != nil {
+		t.Fatalf("%q: %v", text, err)
+	}
+	if len(replies) == 0 {
+		t.Fatalf("%q: no reply", text)
+	}
+	return replies
+}
+
+// TestNothingSecretIsStored runs a conversation in which the user pastes a
+// CSV code, an NIE, a DNI, a support number and a phone number, then reads
+// the raw database file: none of them is there, in any spelling.
+func TestNothingSecretIsStored(t *testing.T) {
+	db := mustOpen(t)
+	svc := bot.NewService(db, mustEngine(t))
+	secrets := []string{"K7QF2M9XW4TB8R3P", "Y7654321Q", "48392017H", "E98127364", "654 321 987", "+44 7700 900123"}
+	conversation := []string{
+		"/letter", "3",
+		"my csv is K7QF2M9XW4TB8R3P is that ok",
+		"K7QF 2M9X W4TB 8R3P",
+		"20/11/2026",
+		"my NIE is Y7654321Q and the support number E98127364",
+		"DNI 48392017H",
+		"call me on 654 321 987",
+		"my uk mobile is +44 7700 900123, can I use it?",
+		"/checklist", "1", "/mydata",
+	}
+	for _, text := range conversation {
+		for _, r := range say(t, svc, "tg:1001", text) {
+			for _, s := range secrets {
+				if strings.Contains(r.Text, s) {
+					t.Errorf("reply to %q repeats %q", text, s)
+				}
+			}
+		}
+	}
+	u, ok, err := db.User("tg:1001")
+	if err != nil || !ok {
+		t.Fatalf("user not stored: %v", err)
+	}
+	if u.Letter.Dated.IsZero() || !u.Checklist["document"] {
+		t.Fatalf("progress was not stored: %+v", u)
+	}
+	path := db.Path()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secrets {
+		for _, form := range []string{s, strings.ReplaceAll(s, " ", ""), strings.ToLower(s)} {
+			if bytes.Contains(raw, []byte(form)) {
+				t.Errorf("the database file contains %q", form)
+			}
+		}
+	}
+}
+
+func TestForgetErasesTheUser(t *testing.T) {
+	db := mustOpen(t)
+	svc := bot.NewService(db, mustEngine(t))
+	say(t, svc, "cli:local", "/checklist")
+	say(t, svc, "cli:local", "1")
+	say(t, svc, "cli:local", "/forget")
+	say(t, svc, "cli:local", "yes")
+	if _, ok, err := db.User("cli:local"); err != nil || ok {
+		t.Fatalf("user still stored (ok=%v, err=%v)", ok, err)
+	}
+}
+
+func TestProgressSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	say(t, bot.NewService(db, mustEngine(t)), "mx:@ana:example.org", "/route")
+	db.Close()
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	replies := say(t, bot.NewService(db, mustEngine(t)), "mx:@ana:example.org", "no")
+	if !strings.Contains(replies[0].Text, "Which identity document") {
+		t.Errorf("the route did not continue after reopening: %q", replies[0].Text)
+	}
+}
+
+type failingStore struct{}
+
+func (failingStore) Update(string, func(*conversation.User, bool) (bool, error)) error {
+	return errors.New("disk on fire")
+}
+
+func TestStorageFailureGetsCalmApology(t *testing.T) {
+	svc := bot.NewService(failingStore{}, mustEngine(t))
+	replies, err := svc.Handle(context.Background(), bot.Message{UserKey: "tg:1", Text: "hola", LangHint: "es"})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("error %v does not carry the cause", err)
+	}
+	if len(replies) != 1 || !strings.Contains(replies[0].Text, "Lo siento") {
+		t.Errorf("replies %+v, want one calm apology in Spanish", replies)
+	}
+}
+
+func TestMessageWithoutUser(t *testing.T) {
+	svc := bot.NewService(mustOpen(t), mustEngine(t))
+	if _, err := svc.Handle(context.Background(), bot.Message{Text: "hi"}); !errors.Is(err, bot.ErrNoUser) {
+		t.Errorf("err = %v, want ErrNoUser", err)
+	}
+}
+
+func TestRecoverTurnsPanicIntoApology(t *testing.T) {
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	h := bot.Chain(func(context.Context, bot.Message) ([]bot.Reply, error) { panic("boom") }, bot.Recover(mustEngine(t), log))
+	replies, err := h(context.Background(), bot.Message{UserKey: "tg:1", LangHint: "en"})
+	if err == nil || len(replies) != 1 || !strings.Contains(replies[0].Text, "Sorry") {
+		t.Fatalf("replies %+v err %v", replies, err)
+	}
+	if !strings.Contains(logged.String(), "boom") {
+		t.Errorf("panic not logged: %s", logged.String())
+	}
+}
+
+func TestConcurrentUsersKeepTheirOwnState(t *testing.T) {
+	db := mustOpen(t)
+	svc := bot.NewService(db, mustEngine(t))
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			key := fmt.Sprintf("tg:%d", i)
+			for _, text := range []string{"/checklist", "1", "2"} {
+				if _, err := svc.Handle(context.Background(), bot.Message{UserKey: key, Text: text}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 50 {
+		u, _, err := db.User(fmt.Sprintf("tg:%d", i))
+		if err != nil || len(u.Checklist) != 2 {
+			t.Errorf("user %d: checklist %v, err %v", i, u.Checklist, err)
+		}
+	}
+}
+
+// BenchmarkDurable compares the bot's durable handling of a message with
+// a plain bbolt write of the same size, both with concurrent users sharing
+// fsyncs through Batch. The ratio is the cost the bot adds to storage.
+func BenchmarkDurable(b *testing.B) {
+	e := mustEngine(b)
+	inputs := []string{"/checklist", "1", "what is the csv code", "2", "/letter", "3", "20/11/2026"}
+	b.Run("bot", func(b *testing.B) {
+		svc := bot.NewService(mustOpen(b), e)
+		var n sync.Mutex
+		next := 0
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			n.Lock()
+			key := fmt.Sprintf("tg:%d", next)
+			next++
+			n.Unlock()
+			i := 0
+			for pb.Next() {
+				if _, err := svc.Handle(context.Background(), bot.Message{UserKey: key, Text: inputs[i%len(inputs)]}); err != nil {
+					b.Error(err)
+				}
+				i++
+			}
+		})
+	})
+	b.Run("plain_bbolt", func(b *testing.B) {
+		db, err := bbolt.Open(filepath.Join(b.TempDir(), "plain.db"), 0o600, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		value := bytes.Repeat([]byte("x"), typicalRecordSize(b, e))
+		var n sync.Mutex
+		next := 0
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			n.Lock()
+			key := []byte(fmt.Sprintf("tg:%d", next))
+			next++
+			n.Unlock()
+			for pb.Next() {
+				err := db.Batch(func(tx *bbolt.Tx) error {
+					bk, err := tx.CreateBucketIfNotExists([]byte("users"))
+					if err != nil {
+						return err
+					}
+					return bk.Put(key, value)
+				})
+				if err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	})
+}
+
+// typicalRecordSize is the stored size of a user midway through the
+// benchmark's conversation.
+func typicalRecordSize(tb testing.TB, e *conversation.Engine) int {
+	db := mustOpen(tb)
+	svc := bot.NewService(db, e)
+	for _, text := range []string{"/checklist", "1", "2", "/letter", "3", "20/11/2026"} {
+		svc.Handle(context.Background(), bot.Message{UserKey: "tg:1", Text: text})
+	}
+	size := 0
+	db.Close()
+	raw, _ := bbolt.Open(db.Path(), 0o600, &bbolt.Options{ReadOnly: true})
+	defer raw.Close()
+	raw.View(func(tx *bbolt.Tx) error {
+		if bk := tx.Bucket([]byte("users")); bk != nil {
+			size = len(bk.Get([]byte("tg:1")))
+		}
+		return nil
+	})
+	if size == 0 {
+		tb.Fatal("could not read the record size")
+	}
+	return size
+}

@@ -1,0 +1,99 @@
+// Package console is the terminal front end of clavebot: `clavebot chat`
+// and `clavebot ask`.
+//
+// On a terminal it is an interactive chat. When standard input is not a
+// terminal it reads one user message a line and prints each reply, buttons
+// as "[n] Label" lines, so conversations can be scripted and tested. The
+// user answers buttons with their number or their label.
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/clavebot/clavebot/bot"
+)
+
+// UserKey is the key of the single local user of the terminal chat.
+const UserKey = "cli:local"
+
+// Chat runs a conversation between a terminal and a bot handler.
+type Chat struct {
+	In      io.Reader
+	Out     io.Writer
+	Handler bot.Handler
+	// LangHint is passed with every message, like a platform language.
+	LangHint string
+	// Interactive shows a prompt and opens with the menu (or the step the
+	// user left unfinished).
+	Interactive bool
+	// Errors receives handling errors for logging; the user sees the
+	// handler's apology instead.
+	Errors func(error)
+}
+
+// Run reads messages until the input ends or ctx is done.
+func (c *Chat) Run(ctx context.Context) error {
+	r := bufio.NewReader(c.In)
+	if c.Interactive {
+		if err := c.send(ctx, bot.Message{Action: "nav:resume"}); err != nil {
+			return err
+		}
+	}
+	for {
+		if c.Interactive {
+			fmt.Fprint(c.Out, "> ")
+		}
+		line, err := r.ReadString('\n')
+		if line != "" || err == nil {
+			if err := c.send(ctx, bot.Message{Text: strings.TrimRight(line, "\r\n")}); err != nil {
+				return err
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read input: %w", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+func (c *Chat) send(ctx context.Context, m bot.Message) error {
+	m.UserKey, m.LangHint = UserKey, c.LangHint
+	replies, err := c.Handler(ctx, m)
+	if err != nil && c.Errors != nil {
+		c.Errors(err)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return Print(c.Out, replies)
+}
+
+// Print writes replies as plain text: the text, then each link as
+// "Title: URL", then each button as "[n] Label", and a blank line.
+func Print(w io.Writer, replies []bot.Reply) error {
+	var b strings.Builder
+	for _, r := range replies {
+		b.WriteString(r.Text)
+		b.WriteString("\n")
+		for _, l := range r.Links {
+			b.WriteString("→ " + l.Title + ": " + l.URL + "\n")
+		}
+		for i, btn := range r.Buttons {
+			b.WriteString("[" + strconv.Itoa(i+1) + "] " + btn.Label + "\n")
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/clavebot/clavebot/bot"
+	"github.com/clavebot/clavebot/bot/console"
+	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/store"
+)
+
+// errUsage marks a command line that could not be understood; the usage
+// text has already been printed.
+var errUsage = errors.New("usage")
+
+// errNotConfigured is returned by run when no front end is configured.
+var errNotConfigured = errors.New("no chat network is configured")
+
+func exitCode(err error) int {
+	switch {
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errNotConfigured):
+		return 3
+	}
+	return 1
+}
+
+// Main is the program: its inputs, outputs and what it opened.
+type Main struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	log            *slog.Logger
+	db             *store.DB
+}
+
+// NewMain returns a program reading and writing the given streams and
+// taking configuration from getenv.
+func NewMain(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *Main {
+	return &Main{
+		stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
+}
+
+const usage = `Usage:
+  clavebot chat [--db PATH] [--lang en|es]   talk to the bot in the terminal
+  clavebot ask [--lang en|es] QUESTION...    print one answer and exit
+  clavebot run                               serve the configured chat networks
+`
+
+// Run runs the subcommand named by args[0].
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "chat":
+		return m.chat(ctx, args[1:])
+	case "ask":
+		return m.ask(ctx, args[1:])
+	case "run":
+		return m.run(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(m.stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(m.stderr, "unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}
+
+// Close releases what Run opened.
+func (m *Main) Close() error {
+	if m.db != nil {
+		return m.db.Close()
+	}
+	return nil
+}
+
+func (m *Main) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	return fs
+}
+
+func (m *Main) chat(ctx context.Context, args []string) error {
+	fs := m.flags("chat")
+	dbPath := fs.String("db", m.env("CLAVEBOT_DB", "clavebot.db"), "bbolt database file")
+	lang := fs.String("lang", "", "reply language until you choose one: en or es")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := checkLang(*lang); err != nil {
+		return err
+	}
+	engine, err := m.engine()
+	if err != nil {
+		return err
+	}
+	if m.db, err = store.Open(*dbPath); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	svc := bot.NewService(m.db, engine, bot.WithLogger(m.log))
+	c := &console.Chat{
+		In: m.stdin, Out: m.stdout, LangHint: *lang,
+		Handler:     bot.Chain(svc.Handle, bot.Recover(engine, m.log)),
+		Interactive: isTerminal(m.stdin),
+		Errors:      func(err error) { m.log.Error("message not handled", "err", err) },
+	}
+	return c.Run(ctx)
+}
+
+func (m *Main) ask(_ context.Context, args []string) error {
+	fs := m.flags("ask")
+	lang := fs.String("lang", "", "reply language: en or es (default: the question's)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := checkLang(*lang); err != nil {
+		return err
+	}
+	question := strings.Join(fs.Args(), " ")
+	engine, err := m.engine()
+	if err != nil {
+		return err
+	}
+	// A one-off question has no history: an empty user, never saved, so
+	// no greeting for a first contact either.
+	u := conversation.User{Created: time.Now()}
+	if l, ok := conversation.ParseLang(*lang); ok {
+		u.Lang, u.LangChosen = l, true
+	}
+	d := engine.Handle(&u, conversation.Input{Text: question})
+	return console.Print(m.stdout, d.Replies)
+}
+
+func (m *Main) run(_ context.Context, _ []string) error {
+	fmt.Fprint(m.stderr, `clavebot run serves the chat networks configured in the environment, and none is.
+Set one of:
+  TELEGRAM_BOT_TOKEN                      to serve Telegram
+  MATRIX_HOMESERVER, MATRIX_USER_ID and
+  MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN  to serve Matrix
+To try the bot without any account, run: clavebot chat
+`)
+	return errNotConfigured
+}
+
+func (m *Main) engine() (*conversation.Engine, error) {
+	cat, err := conversation.LoadCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("load content: %w", err)
+	}
+	return conversation.NewEngine(cat), nil
+}
+
+func (m *Main) env(name, fallback string) string {
+	if v := m.getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func checkLang(s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, ok := conversation.ParseLang(s); !ok || (s != "en" && s != "es") {
+		return fmt.Errorf("--lang must be en or es, not %q", s)
+	}
+	return nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,282 @@
+package conversation
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxInputBytes is the longest message the engine reads. Longer ones get
+// a polite request to shorten them; nothing a user needs to say about
+// Cl@ve takes more, and it bounds the work per message.
+const MaxInputBytes = 4096
+
+// Idle times after which an unfinished flow is offered again or dropped.
+const (
+	resumeAfter = 12 * time.Hour
+	dropAfter   = 30 * 24 * time.Hour
+)
+
+// Engine decides the replies to one input, given what is known about the
+// user. It holds no per-user state and is safe for concurrent use.
+type Engine struct {
+	cat   *Catalog
+	match *Matcher
+	now   func() time.Time
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithClock makes the engine read time from now instead of time.Now, so
+// tests and rehearsals control it.
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// NewEngine returns an engine over the catalogue cat.
+func NewEngine(cat *Catalog, opts ...Option) *Engine {
+	e := &Engine{cat: cat, match: NewMatcher(cat.Topics()), now: time.Now}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Catalog returns the engine's content.
+func (e *Engine) Catalog() *Catalog { return e.cat }
+
+// Decision is what the engine decided for one input.
+type Decision struct {
+	Replies []Reply
+	// Forget asks the caller to erase everything stored about the user.
+	Forget bool
+	// Topic is the knowledge-base topic answered, if any, for statistics.
+	Topic string
+	// NotUnderstood is set when the input matched nothing.
+	NotUnderstood bool
+}
+
+// turn carries one Handle call's working state.
+type turn struct {
+	e     *Engine
+	u     *User
+	lang  Lang
+	now   time.Time
+	today Date
+	d     Decision
+}
+
+// Handle decides the replies to in and updates u in place. It never fails:
+// every input, however malformed, gets at least one reply.
+func (e *Engine) Handle(u *User, in Input) Decision {
+	now := e.now()
+	t := &turn{e: e, u: u, now: now}
+	t.today = DateOf(now.In(u.location()))
+	firstContact := u.Created.IsZero()
+	if firstContact {
+		u.Created = now
+	}
+	text, tooLong := cleanText(in.Text)
+	t.lang = t.chooseLang(in.LangHint, text)
+	idle := now.Sub(u.LastSeen)
+	u.LastSeen = now
+
+	switch {
+	case tooLong:
+		t.say(t.ui("input.too_long"))
+		t.reoffer()
+	case in.Action != "":
+		t.act(in.Action)
+	case text == "":
+		t.say(t.ui("input.empty"))
+		t.reoffer()
+	default:
+		if firstContact && !strings.HasPrefix(text, "/") {
+			t.say(t.ui("welcome.first"))
+		}
+		t.text(text, idle)
+	}
+	if len(t.d.Replies) == 0 {
+		// A path that forgot to answer is a bug, but the user must still
+		// hear back.
+		t.say(t.ui("input.not_understood"))
+		t.menu()
+	}
+	t.remember()
+	return t.d
+}
+
+// location returns the user's time zone, Europe/Madrid by default.
+func (u *User) location() *time.Location {
+	name := u.TimeZone
+	if name == "" {
+		name = "Europe/Madrid"
+	}
+	if loc, err := loadZone(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// chooseLang applies the order: the user's choice, then the platform's
+// hint, then the language of the text, then what was used before.
+func (t *turn) chooseLang(hint, text string) Lang {
+	u := t.u
+	if u.LangChosen && u.Lang != "" {
+		return u.Lang
+	}
+	if l, ok := ParseLang(hint); ok {
+		u.Lang = l
+		return l
+	}
+	if l, ok := DetectLang(text); ok {
+		u.Lang = l
+		return l
+	}
+	if u.Lang != "" {
+		return u.Lang
+	}
+	return English
+}
+
+// cleanText makes user text safe to inspect: valid UTF-8, no control
+// characters, trimmed. It reports inputs over MaxInputBytes.
+func cleanText(s string) (string, bool) {
+	if len(s) > MaxInputBytes {
+		return "", true
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, " ")
+	}
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return ' '
+		case unicode.IsControl(r), r == utf8.RuneError, unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s), false
+}
+
+// text handles a typed message.
+func (t *turn) text(text string, idle time.Duration) {
+	if found := FindSensitive(text); found != 0 {
+		t.warnSensitive(found)
+		// Only go on with what is left when it clearly says something:
+		// a guess built on a redacted message would be noise.
+		text = strings.TrimSpace(Redact(text))
+		if !hasWords(text) || (!t.u.Flow.Active() && t.e.match.Match(text).Verdict != Confident) {
+			t.reoffer()
+			return
+		}
+	}
+	if strings.HasPrefix(text, "/") {
+		t.command(text)
+		return
+	}
+	if a := t.offeredAction(text); a != "" {
+		t.act(a)
+		return
+	}
+	if w := keyword(text); w != "" {
+		t.command("/" + w)
+		return
+	}
+	if f := t.u.Flow; f.Active() {
+		switch {
+		case idle > dropAfter:
+			t.u.Flow = Flow{}
+			t.say(t.ui("flow.dropped"))
+		case idle > resumeAfter:
+			t.offerResume(text)
+			return
+		default:
+			if t.flowText(text) {
+				return
+			}
+			t.question(text, true)
+			return
+		}
+	}
+	t.question(text, false)
+}
+
+// offeredAction maps a typed answer to one of the last offered buttons: its
+// number or its label.
+func (t *turn) offeredAction(text string) string {
+	offered := t.u.Offered
+	if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(text), ".")); err == nil {
+		if n >= 1 && n <= len(offered) {
+			return offered[n-1]
+		}
+		return "nav:no_such_option"
+	}
+	folded := plainWords(text)
+	for _, data := range offered {
+		if plainWords(t.label(data)) == folded {
+			return data
+		}
+	}
+	return ""
+}
+
+// question answers free text from the knowledge base. inFlow makes it offer
+// the interrupted flow again afterwards.
+func (t *turn) question(text string, inFlow bool) {
+	if s := smallTalk(text); s != "" {
+		t.say(t.ui("smalltalk." + s))
+		if inFlow {
+			t.reoffer()
+		} else if s != "thanks" {
+			t.menu()
+		}
+		return
+	}
+	r := t.e.match.Match(text)
+	switch r.Verdict {
+	case Confident:
+		t.answerTopic(r.Candidates[0].TopicID)
+		if inFlow {
+			t.reoffer()
+		}
+	case Unsure:
+		if inFlow {
+			t.say(t.ui("flow.not_an_answer"))
+			t.reoffer()
+			return
+		}
+		t.d.NotUnderstood = true
+		var buttons []Button
+		for _, c := range r.Candidates {
+			buttons = append(buttons, t.button("topic:"+c.TopicID))
+		}
+		buttons = append(buttons, t.button("flow:menu"))
+		t.reply(t.ui("match.did_you_mean"), nil, buttons)
+	default:
+		t.d.NotUnderstood = true
+		if inFlow {
+			t.say(t.ui("flow.not_an_answer"))
+			t.reoffer()
+			return
+		}
+		t.say(t.ui("match.out_of_scope"))
+		t.menu()
+	}
+}
+
+// remember stores the data of the last reply's buttons so that a number
+// typed next refers to them.
+func (t *turn) remember() {
+	t.u.Offered = t.u.Offered[:0]
+	if n := len(t.d.Replies); n > 0 {
+		for _, b := range t.d.Replies[n-1].Buttons {
+			t.u.Offered = append(t.u.Offered, b.Data)
+		}
+	}
+	if len(t.u.Offered) == 0 {
+		t.u.Offered = nil
+	}
+}

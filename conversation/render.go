@@ -1,0 +1,221 @@
+package conversation
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// ui returns the flow sentence key in the turn's language, with {name}
+// placeholders replaced by the given name/value pairs.
+func (t *turn) ui(key string, pairs ...string) string {
+	s := t.e.cat.UI(t.lang, key)
+	if len(pairs) > 0 {
+		s = strings.NewReplacer(braced(pairs)...).Replace(s)
+	}
+	return s
+}
+
+func braced(pairs []string) []string {
+	out := make([]string, len(pairs))
+	for i, p := range pairs {
+		if i%2 == 0 {
+			p = "{" + p + "}"
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func (t *turn) say(text string) { t.reply(text, nil, nil) }
+
+func (t *turn) reply(text string, links []Link, buttons []Button) {
+	t.d.Replies = append(t.d.Replies, Reply{Text: strings.TrimSpace(text), Links: links, Buttons: buttons})
+}
+
+// button builds the button for an action, labelled in the turn's language.
+func (t *turn) button(data string) Button { return Button{Label: t.label(data), Data: data} }
+
+func (t *turn) buttons(data ...string) []Button {
+	out := make([]Button, 0, len(data))
+	for _, d := range data {
+		out = append(out, t.button(d))
+	}
+	return out
+}
+
+// label names an action. Labels are derived from the action, never stored,
+// so a typed label can be matched against the offered actions later.
+func (t *turn) label(data string) string {
+	kind, name, _ := strings.Cut(data, ":")
+	switch kind {
+	case "topic":
+		if tp := t.e.cat.Topic(name); tp != nil {
+			return tp.Title.In(t.lang)
+		}
+	case "more":
+		return t.ui("button.more")
+	case "fix":
+		if tp := t.e.cat.Topic(name); tp != nil {
+			return t.ui("button.fix", "title", tp.Title.In(t.lang))
+		}
+	case "lang":
+		return t.ui("lang." + name)
+	case "tz":
+		return t.ui("tz." + name)
+	case "a":
+		// a:FLOW:STEP:VALUE is labelled by FLOW.VALUE, or by the
+		// generic answer VALUE.
+		parts := strings.SplitN(name, ":", 3)
+		if len(parts) == 3 {
+			flow, step, value := parts[0], parts[1], parts[2]
+			if strings.HasPrefix(flow, "fix.") {
+				flow = "fix"
+			}
+			for _, key := range []string{flow + ".answer." + step + "." + value, flow + ".answer." + value} {
+				if t.e.cat.HasUI(key) {
+					return t.ui(key)
+				}
+			}
+			return t.ui("answer." + value)
+		}
+	case "ck":
+		mark := "☐ "
+		if t.u.Checklist[name] {
+			mark = "☑ "
+		}
+		return mark + t.ui("checklist.item."+name)
+	}
+	return t.ui("button." + strings.ReplaceAll(data, ":", "."))
+}
+
+// menu appends the main menu.
+func (t *turn) menu() {
+	t.reply(t.ui("menu.title"), nil, t.buttons(
+		"flow:route", "flow:checklist", "flow:letter", "flow:fix", "flow:registered", "flow:topics"))
+}
+
+// answerTopic replies with a topic's short answer and its follow-ups.
+func (t *turn) answerTopic(id string) {
+	tp := t.e.cat.Topic(id)
+	if tp == nil {
+		t.menu()
+		return
+	}
+	t.d.Topic = id
+	var data []string
+	if len(tp.More) > 0 {
+		data = append(data, "more:"+id)
+	}
+	if len(tp.Steps) > 0 {
+		data = append(data, "fix:"+id)
+	}
+	for _, n := range tp.Next {
+		if n != "fix:"+id {
+			data = append(data, n)
+		}
+	}
+	data = append(data, "flow:menu")
+	t.reply(tp.Short.In(t.lang), t.links(tp), t.buttons(data...))
+}
+
+// answerMore replies with a topic's detail.
+func (t *turn) answerMore(id string) {
+	tp := t.e.cat.Topic(id)
+	if tp == nil || len(tp.More) == 0 {
+		t.answerTopic(id)
+		return
+	}
+	t.d.Topic = id
+	data := append([]string{}, tp.Next...)
+	if len(tp.Steps) > 0 && !strings.Contains(strings.Join(data, " "), "fix:"+id) {
+		data = append([]string{"fix:" + id}, data...)
+	}
+	data = append(data, "flow:menu")
+	t.reply(tp.More.In(t.lang), t.links(tp), t.buttons(data...))
+}
+
+func (t *turn) links(tp *Topic) []Link {
+	var out []Link
+	for _, l := range tp.Links {
+		out = append(out, Link{Title: l.Title.In(t.lang), URL: l.URL})
+	}
+	return out
+}
+
+// formatDate writes d as people read dates in the turn's language.
+func (t *turn) formatDate(d Date) string {
+	month := t.ui(fmt.Sprintf("month.%d", int(d.Month)))
+	return t.ui("date.format", "day", fmt.Sprint(d.Day), "month", month, "year", fmt.Sprint(d.Year))
+}
+
+// plainWords folds text for comparing typed answers with labels: lower
+// case, no accents, no punctuation or symbols, single spaces.
+func plainWords(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// hasWords reports whether s has anything left to read after redaction.
+func hasWords(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 3
+}
+
+var (
+	zonesMu sync.Mutex
+	zones   = map[string]*time.Location{}
+)
+
+// loadZone caches the few zones the bot uses; they are read once from the
+// Go time zone database (embedded in the binary by cmd/clavebot), so the
+// engine does no repeated I/O.
+func loadZone(name string) (*time.Location, error) {
+	zonesMu.Lock()
+	defer zonesMu.Unlock()
+	if loc, ok := zones[name]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones[name] = loc
+	return loc, nil
+}
+
+// Apology is the reply for a message the bot could not handle because
+// something failed on its side. lang may be empty; hint is the platform's
+// language code.
+func (e *Engine) Apology(lang Lang, hint string) Reply {
+	if lang == "" {
+		lang, _ = ParseLang(hint)
+	}
+	if lang == "" {
+		lang = English
+	}
+	return Reply{Text: e.cat.UI(lang, "error.internal")}
+}

@@ -1,0 +1,201 @@
+package conversation_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clavebot/clavebot/conversation"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/transcripts")
+
+// start is the fixed "now" of every transcript: 10:00 in Madrid.
+var start = time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+
+// transcript is a scripted conversation. A step is what the user types,
+// "press:DATA" for a button press, or "wait:DURATION" to move the clock.
+type transcript struct {
+	name  string
+	lang  string // platform language hint
+	steps []string
+}
+
+var transcripts = []transcript{
+	{"menu", "en", []string{"/start", "2", "/menu", "hi", "thanks"}},
+	{"menu", "es", []string{"/start", "2", "/menu", "hola", "gracias"}},
+	{"route_letter", "en", []string{"/start", "1", "no", "2", "no", "yes"}},
+	{"route_letter", "es", []string{"/start", "1", "no", "NIE", "no", "si"}},
+	{"route_certificate", "en", []string{"/route", "yes"}},
+	{"route_certificate", "es", []string{"/route", "1"}},
+	{"route_office_back", "en", []string{"/route", "I'm not sure", "1", "back", "2", "yes", "no"}},
+	{"route_office_back", "es", []string{"/route", "no se", "1", "atrás", "2", "1", "no"}},
+	{"route_video", "en", []string{"/route", "2", "Spanish DNI", "2", "2"}},
+	{"route_video", "es", []string{"/route", "2", "DNI español", "2", "2"}},
+	{"checklist", "en", []string{"/checklist", "1", "2", "3", "3", "3", "4", "5", "/mydata"}},
+	{"checklist", "es", []string{"/checklist", "1", "2", "3", "3", "3", "4", "5", "/mydata"}},
+	{"letter", "en", []string{"/menu", "3", "1", "1", "20/11/2026", "/mydata"}},
+	{"letter", "es", []string{"/menu", "3", "1", "1", "20 de noviembre", "/mydata"}},
+	{"letter_dates", "en", []string{"/letter", "3", "no idea", "31/02/2026", "25/12/2026", "yesterday", "/letter", "2", "1 sept", "/letter", "2", "today"}},
+	{"letter_dates", "es", []string{"/carta", "3", "ni idea", "31/02/2026", "25/12/2026", "ayer", "/carta", "2", "1 sept", "/carta", "2", "hoy"}},
+	{"letter_wait", "en", []string{"/letter", "yes", "not yet", "wait:384h", "/letter", "2"}},
+	{"letter_wait", "es", []string{"/carta", "si", "todavia no", "wait:384h", "/carta", "2"}},
+	{"registered", "en", []string{"/letter", "3", "2026-11-20", "/registered", "/letter", "/mydata"}},
+	{"registered", "es", []string{"/carta", "3", "20.11.2026", "/registrado", "/carta", "/mydata"}},
+	{"fix_sms", "en", []string{"/menu", "4", "1", "no", "2", "yes"}},
+	{"fix_sms", "es", []string{"/menu", "4", "1", "no", "2", "si"}},
+	{"fix_unsolved", "en", []string{"fix me", "/start fix-csv_expired", "no", "no", "no", "no", "no", "no", "no"}},
+	{"fix_unsolved", "es", []string{"/start fix-csv_expired", "no", "no", "no", "no", "no", "no", "no"}},
+	{"question_in_flow", "en", []string{"/route", "what is the support number?", "2"}},
+	{"question_in_flow", "es", []string{"/ruta", "donde esta el numero de soporte", "2"}},
+	{"idle_resume", "en", []string{"/route", "no", "wait:20h", "hello again", "1", "1"}},
+	{"idle_resume", "es", []string{"/ruta", "no", "wait:20h", "hola otra vez", "1", "1"}},
+	{"idle_drop", "en", []string{"/route", "no", "wait:800h", "what is cl@ve"}},
+	{"idle_drop", "es", []string{"/ruta", "no", "wait:800h", "que es cl@ve"}},
+	{"forget", "en", []string{"/checklist", "1", "/forget", "no", "/forget", "yes", "/mydata"}},
+	{"forget", "es", []string{"/lista", "1", "/forget", "2", "/forget", "1", "/mydata"}},
+	{"language", "en", []string{"/language", "2", "/mydata", "/language en"}},
+	{"language", "es", []string{"/idioma", "1", "/mydata", "/idioma es"}},
+	{"timezone", "en", []string{"/timezone", "2", "/mydata"}},
+	{"timezone", "es", []string{"/timezone", "2", "/mydata"}},
+	{"questions", "en", []string{"what is clave", "1", "I never got the sms with the pin", "what's the weather in Madrid tomorrow?", "clave"}},
+	{"questions", "es", []string{"que es clave", "1", "no me llega el sms con el pin", "que tiempo hace mañana en madrid", "clave"}},
+	{"bad_input", "en", []string{"", "   ", "<b>hello</b> <script>alert(1)</script>", "my code is ABCD1234EFGH5678", "X1234567L", "my number is 612 345 678", "/nonsense", "press:a:route:cert:yes", "press:topic:nope", "99", strings.Repeat("a", 5000)}},
+	{"bad_input", "es", []string{"", "mi código es abcd-1234-efgh-5678", "mi NIE es X1234567L y no funciona", "/nada", "press:a:forget:confirm:yes", "99"}},
+	{"deep_links", "en", []string{"/start csv_code", "/start route", "/start nothing"}},
+	{"deep_links", "es", []string{"/start csv_code", "/start letter", "/start nada"}},
+	{"help", "en", []string{"/help", "help", "menu", "cancel"}},
+	{"help", "es", []string{"/help", "ayuda", "menu", "cancelar"}},
+}
+
+// run plays a transcript against a fresh user and renders it as text.
+func (tr transcript) run(t testing.TB, cat *conversation.Catalog) string {
+	now := start
+	e := conversation.NewEngine(cat, conversation.WithClock(func() time.Time { return now }))
+	var u conversation.User
+	var b strings.Builder
+	for _, step := range tr.steps {
+		in := conversation.Input{LangHint: tr.lang}
+		switch {
+		case strings.HasPrefix(step, "wait:"):
+			d, err := time.ParseDuration(strings.TrimPrefix(step, "wait:"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(d)
+			fmt.Fprintf(&b, "(%s later)\n\n", d)
+			continue
+		case strings.HasPrefix(step, "press:"):
+			in.Action = strings.TrimPrefix(step, "press:")
+			fmt.Fprintf(&b, "> [pressed %s]\n", in.Action)
+		default:
+			in.Text = step
+			shown := step
+			if len(shown) > 80 {
+				shown = fmt.Sprintf("%s… (%d bytes)", shown[:40], len(step))
+			}
+			fmt.Fprintf(&b, "> %s\n", shown)
+		}
+		d := e.Handle(&u, in)
+		if d.Forget {
+			u = conversation.User{}
+			b.WriteString("(user erased)\n")
+		}
+		for _, r := range d.Replies {
+			checkReply(t, r)
+			b.WriteString(r.Text + "\n")
+			for _, l := range r.Links {
+				fmt.Fprintf(&b, "→ %s: %s\n", l.Title, l.URL)
+			}
+			for i, btn := range r.Buttons {
+				fmt.Fprintf(&b, "[%d] %s\n", i+1, btn.Label)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// checkReply fails on replies that show a missing content key or leak
+// what the user pasted.
+func checkReply(t testing.TB, r conversation.Reply) {
+	t.Helper()
+	for _, s := range append([]string{r.Text}, labels(r)...) {
+		if s == "" {
+			t.Errorf("empty text or label in reply %+v", r)
+		}
+		if !strings.Contains(s, " ") && strings.Count(s, ".") >= 1 && strings.ToLower(s) == s && len(s) > 3 {
+			t.Errorf("reply shows what looks like a content key: %q", s)
+		}
+		if strings.Contains(s, "{") {
+			t.Errorf("reply has an unfilled placeholder: %q", s)
+		}
+		for _, secret := range []string{"ABCD1234EFGH5678", "X1234567L", "612 345 678", "abcd-1234"} {
+			if strings.Contains(s, secret) {
+				t.Errorf("reply repeats sensitive input %q", secret)
+			}
+		}
+	}
+	for _, btn := range r.Buttons {
+		if len(btn.Data) > 64 {
+			t.Errorf("button data %q is over 64 bytes", btn.Data)
+		}
+	}
+}
+
+func labels(r conversation.Reply) []string {
+	var out []string
+	for _, b := range r.Buttons {
+		out = append(out, b.Label)
+	}
+	return out
+}
+
+// TestTranscripts compares every flow, in both languages, with its golden
+// transcript. Run with -update after a deliberate change and read the diff.
+func TestTranscripts(t *testing.T) {
+	cat := mustCatalog(t)
+	for _, tr := range transcripts {
+		t.Run(tr.name+"."+tr.lang, func(t *testing.T) {
+			got := tr.run(t, cat)
+			path := filepath.Join("testdata", "transcripts", tr.name+"."+tr.lang+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("transcript differs from %s; rerun with -update and review the diff\n--- got:\n%s", path, got)
+			}
+		})
+	}
+}
+
+var (
+	catalogOnce sync.Once
+	catalog     *conversation.Catalog
+	catalogErr  error
+)
+
+// mustCatalog loads the embedded content once for all tests.
+func mustCatalog(tb testing.TB) *conversation.Catalog {
+	tb.Helper()
+	catalogOnce.Do(func() { catalog, catalogErr = conversation.LoadCatalog() })
+	if catalogErr != nil {
+		tb.Fatal(catalogErr)
+	}
+	return catalog
+}

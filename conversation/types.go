@@ -1,0 +1,63 @@
+package conversation
+
+import "strings"
+
+// Lang is a reply language.
+type Lang string
+
+// The languages the bot speaks.
+const (
+	English Lang = "en"
+	Spanish Lang = "es"
+)
+
+// Langs lists every supported language, in the order menus show them.
+var Langs = []Lang{English, Spanish}
+
+// ParseLang maps a language name or a platform language code such as
+// "es-ES" to a supported language. It reports false for anything else.
+func ParseLang(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "":
+		return "", false
+	case strings.HasPrefix(s, "es"), s == "spanish", s == "castellano", s == "espanol", s == "español":
+		return Spanish, true
+	case strings.HasPrefix(s, "en"), s == "english", s == "ingles", s == "inglés":
+		return English, true
+	}
+	return "", false
+}
+
+// Input is one thing a user did: typed a message or pressed a button.
+type Input struct {
+	// Text is what the user typed. Empty when a button was pressed.
+	Text string
+	// Action is the Data of the button the user pressed, if any.
+	Action string
+	// LangHint is the language the user's platform reports (Telegram's
+	// language_code, for instance); used until the user chooses one.
+	LangHint string
+}
+
+// Reply is one message from the bot. Text is plain text: paragraphs are
+// separated by blank lines and list items start with "• " or "1. ". It
+// never carries markup, so front ends escape it as a whole.
+type Reply struct {
+	Text    string
+	Links   []Link
+	Buttons []Button
+}
+
+// Link is an official page a reply points to.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// Button is an option offered to the user. Data is what comes back in
+// Input.Action when it is pressed; it is short (Telegram allows 64 bytes).
+type Button struct {
+	Label string
+	Data  string
+}

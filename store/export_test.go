@@ -1,0 +1,19 @@
+package store
+
+import "go.etcd.io/bbolt"
+
+// Migrate runs an arbitrary migration list, so tests can exercise
+// versions this code does not have yet.
+func Migrate(tx *bbolt.Tx, ms []func(*bbolt.Tx) error) error {
+	list := make([]migration, len(ms))
+	for i, m := range ms {
+		list[i] = m
+	}
+	return migrate(tx, list)
+}
+
+// SchemaVersion is the version this code writes.
+var SchemaVersion = schemaVersion
+
+// EncodeUser lets benchmarks size plain bbolt values like real records.
+var EncodeUser = encodeUser

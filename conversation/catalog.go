@@ -1,20 +1,37 @@
 package conversation
 
 import (
-	"embed"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed content
-var embedded embed.FS
+// bundle is the content compiled from content/ by TestBundleUpToDate:
+// decoding YAML and stemming the vocabulary are most of the start-up cost
+// of a one-off `clavebot ask`, so they happen when the content changes,
+// not at every start.
+//
+//go:embed content.json
+var bundle []byte
+
+// compiled is the shape of content.json.
+type compiled struct {
+	Topics []*Topic                  `json:"topics"`
+	UI     map[Lang]map[string]string `json:"ui"`
+	// Stems caches the stem of every word of the knowledge base in each
+	// language; a word missing from it is stemmed when needed.
+	Stems map[string][2]string `json:"stems"`
+}
 
 // Text is one sentence or paragraph in every supported language.
 type Text map[Lang]string
@@ -29,30 +46,30 @@ func (t Text) In(l Lang) string {
 
 // Topic is one entry of the knowledge base.
 type Topic struct {
-	ID    string `yaml:"id"`
-	Title Text   `yaml:"title"`
+	ID    string `yaml:"id" json:"id"`
+	Title Text   `yaml:"title" json:"title,omitempty"`
 	// Questions are examples of how people ask about the topic; the
 	// matcher learns the topic's vocabulary from them.
-	Questions map[Lang][]string `yaml:"questions"`
+	Questions map[Lang][]string `yaml:"questions" json:"questions,omitempty"`
 	// Keywords are extra terms that point to the topic.
-	Keywords map[Lang][]string `yaml:"keywords"`
+	Keywords map[Lang][]string `yaml:"keywords" json:"keywords,omitempty"`
 	// Short is the first answer: a few sentences.
-	Short Text `yaml:"short"`
+	Short Text `yaml:"short" json:"short,omitempty"`
 	// More is the detail offered behind a "Tell me more" button.
-	More  Text          `yaml:"more"`
-	Links []ContentLink `yaml:"links"`
+	More  Text          `yaml:"more" json:"more,omitempty"`
+	Links []ContentLink `yaml:"links" json:"links,omitempty"`
 	// Next lists the follow-up buttons: "topic:ID", "flow:NAME" or "fix:ID".
-	Next []string `yaml:"next"`
+	Next []string `yaml:"next" json:"next,omitempty"`
 	// Steps make the topic a troubleshooting flow walked one step at a
 	// time; Unsolved is what to do when no step helped.
-	Steps    []Text `yaml:"steps"`
-	Unsolved Text   `yaml:"unsolved"`
+	Steps    []Text `yaml:"steps" json:"steps,omitempty"`
+	Unsolved Text   `yaml:"unsolved" json:"unsolved,omitempty"`
 }
 
 // ContentLink is an official page, titled in every language.
 type ContentLink struct {
-	URL   string `yaml:"url"`
-	Title Text   `yaml:"title"`
+	URL   string `yaml:"url" json:"url,omitempty"`
+	Title Text   `yaml:"title" json:"title,omitempty"`
 }
 
 // Catalog is the embedded content: the knowledge base and the sentences of
@@ -61,6 +78,7 @@ type Catalog struct {
 	topics map[string]*Topic
 	order  []string
 	ui     map[Lang]map[string]string
+	stems  map[string][2]string
 }
 
 // FlowNames are the guided flows a button may start with "flow:NAME".
@@ -68,11 +86,38 @@ var FlowNames = []string{"menu", "route", "checklist", "letter", "registered", "
 
 // LoadCatalog reads and validates the embedded content.
 func LoadCatalog() (*Catalog, error) {
-	sub, err := fs.Sub(embedded, "content")
-	if err != nil {
-		return nil, fmt.Errorf("open embedded content: %w", err)
+	var b compiled
+	if err := json.Unmarshal(bundle, &b); err != nil {
+		return nil, fmt.Errorf("decode embedded content: %w", err)
 	}
-	return ParseCatalog(sub)
+	c := &Catalog{topics: map[string]*Topic{}, ui: b.UI, stems: b.Stems}
+	for _, t := range b.Topics {
+		c.topics[t.ID] = t
+		c.order = append(c.order, t.ID)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Compile reads the content sources (topics/*.yaml and ui/LANG.yaml in
+// fsys), validates them, and returns what LoadCatalog embeds.
+func Compile(fsys fs.FS) ([]byte, error) {
+	c, err := ParseCatalog(fsys)
+	if err != nil {
+		return nil, err
+	}
+	m := NewMatcher(c.Topics())
+	stems := make(map[string][2]string, len(m.words))
+	for _, w := range m.words {
+		stems[w.word] = [2]string{stem(English, w.word), stem(Spanish, w.word)}
+	}
+	out, err := json.MarshalIndent(compiled{Topics: c.Topics(), UI: c.ui, Stems: stems}, "", " ")
+	if err != nil {
+		return nil, fmt.Errorf("encode content: %w", err)
+	}
+	return append(out, '\n'), nil
 }
 
 // ParseCatalog reads content laid out as topics/*.yaml and ui/LANG.yaml
@@ -83,15 +128,29 @@ func ParseCatalog(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
 	}
-	for _, name := range files {
-		var t Topic
-		if err := decodeYAML(fsys, name, &t); err != nil {
-			return nil, err
-		}
+	// Decoding YAML is most of the start-up cost of `clavebot ask`, so the
+	// files are decoded on every core at once.
+	topics := make([]Topic, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, name := range files {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = decodeYAML(fsys, name, &topics[i])
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, name := range files {
+		t := &topics[i]
 		if want := strings.TrimSuffix(path.Base(name), ".yaml"); t.ID != want {
 			return nil, fmt.Errorf("%s: id %q does not match the file name", name, t.ID)
 		}
-		c.topics[t.ID] = &t
+		c.topics[t.ID] = t
 		c.order = append(c.order, t.ID)
 	}
 	for _, l := range Langs {

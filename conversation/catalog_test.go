@@ -2,6 +2,7 @@ package conversation_test
 
 import (
 	"bufio"
+	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -13,6 +14,9 @@ import (
 // nowhere, a link is not https on an official domain, or a sentence key is
 // missing in one language.
 func TestContentValid(t *testing.T) {
+	if _, err := conversation.ParseCatalog(os.DirFS("content")); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := conversation.LoadCatalog(); err != nil {
 		t.Fatal(err)
 	}
@@ -43,5 +47,28 @@ func TestContentLinksAreListed(t *testing.T) {
 				t.Errorf("topic %s links to %s, which is not in testdata/official_links.txt", topic.ID, l.URL)
 			}
 		}
+	}
+}
+
+// TestBundleUpToDate fails when content.json, the compiled content that
+// the binary embeds, no longer matches the sources in content/. After
+// editing the content, run: go test ./conversation -run TestBundleUpToDate -update
+func TestBundleUpToDate(t *testing.T) {
+	got, err := conversation.Compile(os.DirFS("content"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("content.json", got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile("content.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("content.json is out of date: run go test ./conversation -run TestBundleUpToDate -update")
 	}
 }

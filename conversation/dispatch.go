@@ -203,7 +203,18 @@ func lastWord(s string) string {
 // smallTalk recognises greetings and thanks, which deserve a human answer
 // rather than a knowledge-base search.
 func smallTalk(text string) string {
-	switch plainWords(text) {
+	words := plainWords(text)
+	// "hey, how are you?" is a greeting followed by chit-chat: neither
+	// part asks anything about Cl@ve.
+	for _, greeting := range []string{"hi ", "hello ", "hey ", "hola ", "buenas "} {
+		if rest, ok := strings.CutPrefix(words, greeting); ok && chitChat[rest] {
+			return "hello"
+		}
+	}
+	if chitChat[words] {
+		return "hello"
+	}
+	switch words {
 	case "hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening",
 		"hola", "buenas", "buenos dias", "buenas tardes", "buenas noches", "hola buenas", "hi there", "hello there":
 		return "hello"
@@ -214,6 +225,13 @@ func smallTalk(text string) string {
 		return "bye"
 	}
 	return ""
+}
+
+// chitChat are pleasantries that deserve a greeting back.
+var chitChat = map[string]bool{
+	"how are you": true, "how are you today": true, "how s it going": true, "how is it going": true,
+	"whats up": true, "what s up": true, "how are things": true, "you there": true, "are you there": true,
+	"que tal": true, "que tal estas": true, "como estas": true, "como va": true, "como va todo": true, "estas ahi": true,
 }
 
 // yesNo reads a free-text answer to a yes/no question.

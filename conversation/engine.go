@@ -36,7 +36,7 @@ func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = n
 
 // NewEngine returns an engine over the catalogue cat.
 func NewEngine(cat *Catalog, opts ...Option) *Engine {
-	e := &Engine{cat: cat, match: NewMatcher(cat.Topics()), now: time.Now}
+	e := &Engine{cat: cat, match: newCatalogMatcher(cat), now: time.Now}
 	for _, o := range opts {
 		o(e)
 	}

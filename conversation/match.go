@@ -34,6 +34,10 @@ type Matcher struct {
 
 	base *baseline // only for the comparison methods
 
+	// stems remembers stems while the index is built, where the same
+	// words recur thousands of times; nil afterwards.
+	stems [2]map[string]string
+
 	pool sync.Pool
 }
 
@@ -64,9 +68,17 @@ const (
 // without burying the menu.
 const maxCandidates = 3
 
-// maxQueryWords bounds the content words read from one message; a
-// question has far fewer, and the cost of a pasted text stays flat.
-const maxQueryWords = 128
+// maxQueryWords bounds the words read from one message; a question has
+// far fewer, and the cost of a pasted text stays flat.
+const maxQueryWords = 256
+
+// Typo correction is the costly step for an unknown word, so a message
+// full of unknown words (a paste, another language) gets only a few tries,
+// and only on words of plausible length.
+const (
+	maxTypoFixes = 16
+	maxTypoBytes = 24
+)
 
 type method int
 
@@ -96,7 +108,8 @@ type matchOptions struct {
 	// Verdict thresholds. cov is the share of the question's information
 	// (idf) that the best topic explains; domain is whether the question
 	// names something only Cl@ve questions name.
-	minCov         float64 // below: out of scope even with domain words
+	minCov         float64 // below, with strong domain words: out of scope
+	minCovWeak     float64 // below, with weak domain words only: out of scope
 	minCovNoDomain float64 // below, without domain words: out of scope
 	confCov        float64 // at or above, with a clear lead: confident
 	confLead       float64 // second score / first score at most this: clear lead
@@ -107,12 +120,14 @@ func defaultOptions() matchOptions {
 	return matchOptions{
 		method: methodBM25, stem: true, synonyms: true, typos: true,
 		k1: 1.2, b: 0.5,
-		wTitle: 2, wQuestion: 1, wKeyword: 1.5,
+		wTitle: 2, wQuestion: 1, wKeyword: 1.5, wShort: 0.2,
 		otherLang:  0.9,
 		typoWeight: 0.8,
-		minCov:     0.2, minCovNoDomain: 0.6,
-		confCov: 0.45, confLead: 0.8,
-		baseThreshold: 0.2,
+		bigrams:    true, bigramWeight: 0.5,
+		nearest: 1,
+		minCov:  0.1, minCovWeak: 0.3, minCovNoDomain: 0.6,
+		confCov: 0.2, confLead: 0.9,
+		baseThreshold: 0.1,
 	}
 }
 
@@ -120,7 +135,7 @@ func defaultOptions() matchOptions {
 type lexWord struct {
 	word    string
 	stop    bool
-	domain  bool
+	group   int16    // synonym group, -1 if none: domain evidence
 	term    [2]int32 // term id in each language's index, -1 if absent
 	termStr [2]string
 	count   int32 // occurrences in the knowledge base: ranks typo fixes
@@ -130,7 +145,7 @@ type lexWord struct {
 type phrase struct {
 	words   []int32
 	consume bool
-	domain  bool
+	group   int16
 	term    [2]int32
 	termStr string
 }
@@ -157,10 +172,16 @@ type langIndex struct {
 // NewMatcher indexes the topics. It does all the work that does not depend
 // on the question, so that Match stays within a few microseconds.
 func NewMatcher(topics []*Topic) *Matcher {
-	return newMatcher(topics, defaultOptions())
+	return newMatcher(topics, defaultOptions(), nil)
 }
 
-func newMatcher(topics []*Topic, opt matchOptions) *Matcher {
+// newCatalogMatcher builds the matcher of a catalogue, reusing the stems
+// compiled with it.
+func newCatalogMatcher(c *Catalog) *Matcher {
+	return newMatcher(c.Topics(), defaultOptions(), c.stems)
+}
+
+func newMatcher(topics []*Topic, opt matchOptions, stems map[string][2]string) *Matcher {
 	m := &Matcher{opt: opt, lex: map[string]int32{}, phrases: map[int32][]phrase{}, synWord: map[string]int{}}
 	for _, t := range topics {
 		if t != nil {
@@ -172,10 +193,22 @@ func newMatcher(topics []*Topic, opt matchOptions) *Matcher {
 		m.base = newBaseline(topics, opt)
 		return m
 	}
+	m.stems = [2]map[string]string{make(map[string]string, len(stems)), make(map[string]string, len(stems))}
+	for w, st := range stems {
+		m.stems[0][w], m.stems[1][w] = st[0], st[1]
+	}
 	m.buildSynonyms()
 	m.buildIndex(topics)
+	m.stems = [2]map[string]string{}
 	if opt.typos {
-		m.typo.build(m.words)
+		// Most questions need no typo fix, so a one-off `clavebot ask`
+		// should not wait for this index: it is built in the background
+		// and the first fix waits for it.
+		m.typo.ready = make(chan struct{})
+		go func() {
+			defer close(m.typo.ready)
+			m.typo.build(m.words)
+		}()
 	}
 	m.pool.New = func() any { return m.newScratch() }
 	return m
@@ -194,35 +227,34 @@ func (m *Matcher) addWord(w string) int32 {
 func (m *Matcher) buildSynonyms() {
 	m.synStem = [2]map[string]int{{}, {}}
 	for gi, g := range synonyms {
+		var multi []string
 		for li, list := range [][]string{g.en, g.es} {
 			for _, w := range list {
-				for _, nw := range normalizeWords(w) {
-					m.synWord[nw] = gi
-					m.addWord(nw)
-					if len(normalizeWords(w)) == 1 {
-						m.synStem[li][stem(Langs[li], nw)] = gi
-					}
+				nw := normalizeWords(w)
+				if len(nw) != 1 {
+					multi = append(multi, w)
+					continue
 				}
+				m.synWord[nw[0]] = gi
+				m.addWord(nw[0])
+				m.synStem[li][m.stem(li, nw[0])] = gi
 			}
 		}
-		for _, list := range [][]string{g.phrases, g.consume} {
+		for _, list := range [][]string{g.phrases, g.consume, multi} {
 			for _, p := range list {
 				var ids []int32
 				for _, w := range normalizeWords(p) {
-					if stopwords[w] && !negations[w] {
-						continue
-					}
 					ids = append(ids, m.addWord(w))
 				}
 				if len(ids) == 0 {
 					continue
 				}
-				if len(ids) == 1 && len(g.consume) == 0 {
+				if len(ids) == 1 && !slices.Contains(g.consume, p) {
 					m.synWord[m.words[ids[0]].word] = gi
 					continue
 				}
 				m.phrases[ids[0]] = append(m.phrases[ids[0]], phrase{
-					words: ids, consume: slices.Contains(g.consume, p), domain: g.domain,
+					words: ids, consume: slices.Contains(g.consume, p), group: int16(gi),
 					termStr: "#" + g.name, term: [2]int32{-1, -1},
 				})
 			}
@@ -243,33 +275,70 @@ func (m *Matcher) buildSynonyms() {
 }
 
 // termString is the index term of word w in language li: its synonym
-// concept if it has one, else its stem. domain is computed whatever the
-// options, so that the methods compared differ only in their terms.
-func (m *Matcher) termString(li int, w string) (term string, domain bool) {
+// concept if it has one, else its stem. group, the synonym group, is
+// reported whatever the options, so that the methods compared differ only
+// in their terms and not in how they tell Cl@ve questions from others.
+func (m *Matcher) termString(li int, w string) (term string, group int16) {
 	s := w
 	if m.opt.stem {
-		s = stem(Langs[li], w)
+		s = m.stem(li, w)
 	}
 	g, ok := m.synWord[w]
 	if !ok {
 		st := s
 		if !m.opt.stem {
-			st = stem(Langs[li], w)
+			st = m.stem(li, w)
 		}
 		g, ok = m.synStem[li][st]
 	}
+	group = -1
 	if ok {
-		domain = synonyms[g].domain
+		group = int16(g)
 	}
 	switch {
 	case !m.opt.synonyms:
-		return s, domain
+		return s, group
 	case negations[w]:
-		return "#neg", false
+		return "#neg", -1
 	case ok:
-		return "#" + synonyms[g].name, domain
+		return "#" + synonyms[g].name, group
 	}
-	return s, false
+	return s, -1
+}
+
+// prestem fills the build-time memo for every known word, one language per
+// goroutine: stemming is most of the cost of building the index, and
+// `clavebot ask` pays it on every start.
+func (m *Matcher) prestem() {
+	if m.stems[0] == nil {
+		return
+	}
+	var wg sync.WaitGroup
+	for li := range Langs {
+		memo := m.stems[li]
+		wg.Go(func() {
+			for _, w := range m.words {
+				if _, ok := memo[w.word]; !ok {
+					memo[w.word] = stem(Langs[li], w.word)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// stem stems w in language li, through the build-time memo when there is one.
+func (m *Matcher) stem(li int, w string) string {
+	memo := m.stems[li]
+	if memo == nil {
+		return stem(Langs[li], w)
+	}
+	if s, ok := memo[w]; ok {
+		return s
+	}
+	s := stem(Langs[li], w)
+	memo[w] = s
+	return s
 }
 
 // docTerms accumulates the term frequencies of one field.
@@ -309,12 +378,16 @@ func (m *Matcher) buildIndex(topics []*Topic) {
 			add(m.opt.wShort, false, t.Short[l])
 		}
 	}
+	m.prestem()
 	for id := range m.words {
 		w := &m.words[id]
+		w.group = -1
 		for li := range Langs {
-			var dom bool
-			w.termStr[li], dom = m.termString(li, w.word)
-			w.domain = w.domain || dom
+			var g int16
+			w.termStr[li], g = m.termString(li, w.word)
+			if w.group < 0 {
+				w.group = g
+			}
 		}
 	}
 	n := len(topics)
@@ -336,9 +409,7 @@ func (m *Matcher) buildIndex(topics []*Topic) {
 		for _, ids := range f.words {
 			buf = buf[:0]
 			for _, id := range ids {
-				if !m.words[id].stop {
-					buf = append(buf, qtoken{lex: id, weight: 1})
-				}
+				buf = append(buf, qtoken{lex: id, weight: 1, stop: m.words[id].stop})
 			}
 			seq = seq[:0]
 			m.eachTerm(f.li, buf, func(term string, _ int32, _ float32) {
@@ -443,13 +514,15 @@ func buildLangIndex(tf []docTerms, dl []float64, k1, b float64) langIndex {
 	return ix
 }
 
-// qtoken is one content word of a question: a known word (lex >= 0), or a
-// word known only through its stem (term), or an unknown word (neither).
+// qtoken is one word of a question: a known word (lex >= 0), or a word
+// known only through its stem (term), or an unknown word (neither).
+// Stopwords are kept only so that phrases such as "sign up" can be read.
 type qtoken struct {
 	lex    int32
 	term   [2]int32
 	weight float32
-	domain bool
+	group  int16
+	stop   bool
 }
 
 // eachTerm walks the terms of a sequence of content words in language li,
@@ -465,6 +538,9 @@ func (m *Matcher) eachTerm(li int, toks []qtoken, emit func(term string, id int3
 					i += len(p.words) - 1
 					continue
 				}
+			}
+			if t.stop {
+				continue
 			}
 			w := &m.words[t.lex]
 			emit(w.termStr[li], w.term[li], t.weight)
@@ -549,7 +625,8 @@ func (m *Matcher) Match(text string) MatchResult {
 func (m *Matcher) match(s *scratch, text string, lang Lang) MatchResult {
 	s.norm = appendNormalized(s.norm[:0], text)
 	s.toks = s.toks[:0]
-	domain := false
+	var dom domainEvidence
+	fixes := maxTypoFixes
 	for rest := s.norm; len(rest) > 0; {
 		var tok []byte
 		if i := indexByte(rest, ' '); i >= 0 {
@@ -557,11 +634,8 @@ func (m *Matcher) match(s *scratch, text string, lang Lang) MatchResult {
 		} else {
 			tok, rest = rest, nil
 		}
-		t, stop := m.readToken(tok)
-		if stop {
-			continue
-		}
-		domain = domain || t.domain
+		t := m.readToken(tok, &fixes)
+		dom.add(t.group)
 		s.toks = append(s.toks, t)
 		if len(s.toks) == maxQueryWords {
 			break
@@ -570,9 +644,9 @@ func (m *Matcher) match(s *scratch, text string, lang Lang) MatchResult {
 	for i := range s.toks {
 		// Phrases such as "domicilio fiscal" are domain evidence
 		// although their words are not.
-		if !domain && s.toks[i].lex >= 0 {
-			if p, ok := m.matchPhrase(s.toks, i); ok && p.domain {
-				domain = true
+		if s.toks[i].lex >= 0 {
+			if p, ok := m.matchPhrase(s.toks, i); ok {
+				dom.add(p.group)
 			}
 		}
 	}
@@ -649,7 +723,9 @@ func (m *Matcher) match(s *scratch, text string, lang Lang) MatchResult {
 	}
 	v := Unsure
 	switch {
-	case cov < m.opt.minCov, !domain && cov < m.opt.minCovNoDomain:
+	case cov < m.opt.minCov,
+		dom.level < strong && cov < m.opt.minCovWeak,
+		dom.level == 0 && cov < m.opt.minCovNoDomain:
 		v = OutOfScope
 	case cov >= m.opt.confCov && lead <= m.opt.confLead:
 		v = Confident
@@ -681,6 +757,33 @@ func (m *Matcher) queryTerms(s *scratch, li int) {
 		q = append(q, qterm{id: id, w: w})
 	})
 	s.qterms[li] = q
+}
+
+// domainEvidence sums up how surely a question is about Cl@ve: one
+// strong word, or two different weak ones ("letter" and "code"), make it
+// strong; a lone weak word ("cover letter") stays weak.
+type domainEvidence struct {
+	level evidence
+	weak  int16
+	seen  bool
+}
+
+func (d *domainEvidence) add(group int16) {
+	if group < 0 {
+		return
+	}
+	switch synonyms[group].domain {
+	case strong:
+		d.level = strong
+	case weak:
+		switch {
+		case !d.seen:
+			d.seen, d.weak = true, group
+			d.level = max(d.level, weak)
+		case d.weak != group:
+			d.level = strong
+		}
+	}
 }
 
 func indexByte(b []byte, c byte) int {
@@ -734,7 +837,9 @@ func (m *Matcher) scoreLang(s *scratch, li int) {
 		if sum == 0 {
 			continue
 		}
-		// Cosine of binary idf-weighted vectors, close enough.
+		// The cosine of the two word sets, each word weighted by the
+		// square root of its idf: a rare shared word counts for more
+		// than a common one, and a long example gains nothing by length.
 		sim := sum / float32(math.Sqrt(float64(s.denom[li]*ix.exNorm[e])))
 		t := ix.exTopic[e]
 		s.near[li][t] = max(s.near[li][t], sim)
@@ -742,40 +847,45 @@ func (m *Matcher) scoreLang(s *scratch, li int) {
 }
 
 // readToken reads one normalised word of a question. Known words cost a
-// map lookup; others are stemmed, and if still unknown, typo-corrected.
-func (m *Matcher) readToken(tok []byte) (t qtoken, stop bool) {
+// map lookup; others are stemmed, and if still unknown, typo-corrected
+// while *fixes lasts.
+func (m *Matcher) readToken(tok []byte, fixes *int) qtoken {
 	if id, ok := m.lex[string(tok)]; ok {
 		w := &m.words[id]
-		if w.stop {
-			return t, true
-		}
-		return qtoken{lex: id, term: w.term, weight: 1, domain: w.domain}, false
+		return qtoken{lex: id, term: w.term, weight: 1, group: w.group, stop: w.stop}
 	}
-	t = qtoken{lex: -1, term: [2]int32{-1, -1}, weight: 1}
+	t := qtoken{lex: -1, term: [2]int32{-1, -1}, weight: 1, group: -1}
 	if len(tok) > maxTokenBytes {
-		return t, false
+		return t
 	}
 	word := string(tok)
 	found := false
 	for li := range Langs {
-		ts, dom := m.termString(li, word)
+		ts, g := m.termString(li, word)
 		if id, ok := m.idx[li].dict[ts]; ok {
 			t.term[li] = id
-			t.domain = t.domain || dom
+			if t.group < 0 {
+				t.group = g
+			}
 			found = true
 		}
 	}
-	if found || !m.opt.typos {
-		return t, false
+	if found || !m.opt.typos || *fixes <= 0 || len(tok) > maxTypoBytes {
+		return t
 	}
+	*fixes--
 	if id, dist := m.typo.correct(tok); id >= 0 {
 		w := &m.words[id]
 		// A two-letter fix can turn an unrelated word into a domain one
 		// ("passport" into "password"), so only a one-letter fix counts
 		// as evidence that the question is about Cl@ve.
-		return qtoken{lex: id, term: w.term, weight: float32(m.opt.typoWeight), domain: w.domain && dist == 1}, false
+		g := w.group
+		if dist > 1 {
+			g = -1
+		}
+		return qtoken{lex: id, term: w.term, weight: float32(m.opt.typoWeight), group: g}
 	}
-	return t, false
+	return t
 }
 
 // typoIndex finds known words within a small edit distance of a word by
@@ -783,6 +893,7 @@ func (m *Matcher) readToken(tok []byte) (t qtoken, stop bool) {
 // each makes them equal, which costs a few map lookups instead of a scan
 // of the vocabulary.
 type typoIndex struct {
+	ready chan struct{} // closed once build has finished
 	head  map[string]int32
 	next  []int32
 	word  []int32
@@ -794,7 +905,10 @@ func (x *typoIndex) build(words []lexWord) {
 	x.words = words
 	seen := map[string]bool{}
 	for id, w := range words {
-		if w.stop || len(w.word) < 4 || len(w.word) > maxTokenBytes || !isASCII(w.word) || w.term == [2]int32{-1, -1} {
+		// Only words of the knowledge base itself are targets: the
+		// synonym lists hold everyday words ("father") that a typo of
+		// another everyday word ("gather") would land on.
+		if w.stop || w.count == 0 || len(w.word) < 4 || len(w.word) > maxTokenBytes || !isASCII(w.word) || w.term == [2]int32{-1, -1} {
 			continue
 		}
 		clear(seen)
@@ -847,6 +961,9 @@ func maxTypos(n int) int {
 
 // correct returns the known word closest to tok and its distance, or -1.
 func (x *typoIndex) correct(tok []byte) (id int32, dist int) {
+	if x.ready != nil {
+		<-x.ready
+	}
 	k := maxTypos(len(tok))
 	if k == 0 || x.head == nil || !isASCII(string(tok)) {
 		return -1, 0

@@ -70,7 +70,11 @@ type evalReport struct {
 	// Ranking alone, on topic rows, whatever the verdict: how often the
 	// topic is the first candidate, or among the three.
 	ranked, first, inTop3 int
-	misses                []string
+	// Confident verdicts and how many of them name the right topic.
+	confident, confidentRight int
+	// Language detection against the lang column: right, wrong, unclear.
+	langRight, langWrong, langUnclear int
+	misses                            []string
 }
 
 func (r *evalReport) add(key string, right, confident bool) {
@@ -107,6 +111,14 @@ func evaluate(m *conversation.Matcher, rows []evalRow) *evalReport {
 	r := &evalReport{bySlice: map[string]*tally{}}
 	for _, row := range rows {
 		res := m.Match(row.question)
+		switch string(res.Lang) {
+		case row.lang:
+			r.langRight++
+		case "":
+			r.langUnclear++
+		default:
+			r.langWrong++
+		}
 		var right, confident bool
 		got := outOfScope
 		if res.Verdict != conversation.OutOfScope && len(res.Candidates) > 0 {
@@ -134,6 +146,12 @@ func evaluate(m *conversation.Matcher, rows []evalRow) *evalReport {
 			confident = right && res.Verdict == conversation.Confident
 			if res.Verdict == conversation.OutOfScope {
 				r.oosFP++
+			}
+		}
+		if res.Verdict == conversation.Confident {
+			r.confident++
+			if row.topic != outOfScope && got == row.topic {
+				r.confidentRight++
 			}
 		}
 		kind := "topic"
@@ -178,12 +196,14 @@ func TestMatchAccuracy(t *testing.T) {
 	}
 	r := evaluate(conversation.NewMatcher(cat.Topics()), rows)
 	t.Logf("%-12s %-22s %s", "slice", "top-1", "confident and right")
-	for _, key := range []string{"all", "dev", "heldout", "en", "es", "dev/en", "dev/es", "heldout/en", "heldout/es", "topic", "oos"} {
+	for _, key := range []string{"all", "dev", "heldout", "fresh", "en", "es", "dev/en", "dev/es", "heldout/en", "heldout/es", "fresh/en", "fresh/es", "topic", "oos", "fresh/oos"} {
 		c := r.slice(key)
 		t.Logf("%-12s %-22s %.3f", key, c, ratio(c.confident, c.n))
 	}
 	t.Logf("ranking alone (topic rows, whatever the verdict): first %.3f, in the top 3 %.3f",
 		ratio(r.first, r.ranked), ratio(r.inTop3, r.ranked))
+	t.Logf("confident verdicts: %d, right %.3f", r.confident, ratio(r.confidentRight, r.confident))
+	t.Logf("language detected: right %d, wrong %d, unclear %d", r.langRight, r.langWrong, r.langUnclear)
 	t.Logf("out of scope: precision %.3f recall %.3f (refused %d of %d, wrongly refused %d in-scope)",
 		r.precision(), r.recall(), r.oosTP, r.oosTP+r.oosFN, r.oosFP)
 	if testing.Verbose() {
@@ -196,6 +216,44 @@ func TestMatchAccuracy(t *testing.T) {
 	}
 }
 
+// withTypos returns the dev rows with about one word in three of five
+// letters or more mistyped (a letter dropped, doubled or swapped with its
+// neighbour), deterministically, to measure typo tolerance on the kind of
+// questions the dev split holds.
+func withTypos(rows []evalRow) []evalRow {
+	state := uint64(42)
+	next := func(n int) int {
+		state = state*6364136223846793005 + 1442695040888963407
+		return int((state >> 33) % uint64(n))
+	}
+	var out []evalRow
+	for _, row := range rows {
+		if row.split != "dev" {
+			continue
+		}
+		words := strings.Fields(row.question)
+		for i, w := range words {
+			if len(w) < 5 || next(3) != 0 {
+				continue
+			}
+			b := []byte(w)
+			p := 1 + next(len(b)-2)
+			switch next(3) {
+			case 0:
+				b = append(b[:p:p], b[p+1:]...)
+			case 1:
+				b[p], b[p-1] = b[p-1], b[p]
+			default:
+				b = append(b[:p:p], append([]byte{b[p]}, b[p:]...)...)
+			}
+			words[i] = string(b)
+		}
+		row.question = strings.Join(words, " ")
+		out = append(out, row)
+	}
+	return out
+}
+
 // TestCompareMethods logs the comparison table of docs/matching.md.
 func TestCompareMethods(t *testing.T) {
 	cat, err := conversation.LoadCatalog()
@@ -203,13 +261,16 @@ func TestCompareMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := loadEval(t)
-	t.Logf("| method | dev | heldout | overall | en | es | out-of-scope P / R | ranking first / top 3 |")
-	t.Logf("|---|---|---|---|---|---|---|---|")
+	typos := withTypos(rows)
+	t.Logf("| method | dev | heldout | overall | en | es | out-of-scope P / R | ranking first / top 3 | dev with typos |")
+	t.Logf("|---|---|---|---|---|---|---|---|---|")
 	for _, mm := range conversation.MatchMethods {
-		r := evaluate(mm.New(cat.Topics()), rows)
-		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f / %.3f |", mm.Name,
+		m := mm.New(cat.Topics())
+		r := evaluate(m, rows)
+		rt := evaluate(m, typos)
+		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f / %.3f | %.3f |", mm.Name,
 			r.slice("dev").acc(), r.slice("heldout").acc(), r.slice("all").acc(),
 			r.slice("en").acc(), r.slice("es").acc(), r.precision(), r.recall(),
-			ratio(r.first, r.ranked), ratio(r.inTop3, r.ranked))
+			ratio(r.first, r.ranked), ratio(r.inTop3, r.ranked), rt.slice("all").acc())
 	}
 }

@@ -26,7 +26,7 @@ var bundle []byte
 
 // compiled is the shape of content.json.
 type compiled struct {
-	Topics []*Topic                  `json:"topics"`
+	Topics []*Topic                   `json:"topics"`
 	UI     map[Lang]map[string]string `json:"ui"`
 	// Stems caches the stem of every word of the knowledge base in each
 	// language; a word missing from it is stemmed when needed.

@@ -31,7 +31,7 @@ var MatchMethods = func() []MatchMethod {
 		with("d2. d1 + word pairs", func(o *matchOptions) { o.nearest = 0 }),
 		with("d3. d2 + nearest example (chosen)", func(*matchOptions) {}),
 		with("d3, fields unweighted", func(o *matchOptions) { o.wTitle, o.wQuestion, o.wKeyword = 1, 1, 1 }),
-		with("d3, k1=2.0 b=0.75", func(o *matchOptions) { o.k1, o.b = 2.0, 0.75 }),
+		with("d3, k1=1.2 b=0.5", func(o *matchOptions) { o.k1, o.b = 1.2, 0.5 }),
 		with("d3, no typo tolerance", func(o *matchOptions) { o.typos = false }),
 		with("d3, no language preference", func(o *matchOptions) { o.otherLang = 1 }),
 	}

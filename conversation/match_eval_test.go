@@ -262,14 +262,14 @@ func TestCompareMethods(t *testing.T) {
 	}
 	rows := loadEval(t)
 	typos := withTypos(rows)
-	t.Logf("| method | dev | heldout | overall | en | es | out-of-scope P / R | ranking first / top 3 | dev with typos |")
-	t.Logf("|---|---|---|---|---|---|---|---|---|")
+	t.Logf("| method | dev | heldout | fresh | overall | en | es | out-of-scope P / R | ranking first / top 3 | dev with typos |")
+	t.Logf("|---|---|---|---|---|---|---|---|---|---|")
 	for _, mm := range conversation.MatchMethods {
 		m := mm.New(cat.Topics())
 		r := evaluate(m, rows)
 		rt := evaluate(m, typos)
-		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f / %.3f | %.3f |", mm.Name,
-			r.slice("dev").acc(), r.slice("heldout").acc(), r.slice("all").acc(),
+		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f / %.3f | %.3f |", mm.Name,
+			r.slice("dev").acc(), r.slice("heldout").acc(), r.slice("fresh").acc(), r.slice("all").acc(),
 			r.slice("en").acc(), r.slice("es").acc(), r.precision(), r.recall(),
 			ratio(r.first, r.ranked), ratio(r.inTop3, r.ranked), rt.slice("all").acc())
 	}

@@ -24,7 +24,7 @@ func (t *turn) act(action string) {
 			return
 		}
 	case "flow":
-		if t.startFlow(name, "") {
+		if t.startFlow(name) {
 			return
 		}
 	case "lang":
@@ -117,36 +117,35 @@ func (t *turn) command(text string) {
 		t.menu()
 	case "back":
 		t.back()
-	case "help":
-		t.startFlow("help", "")
 	case "language", "idioma", "lang":
 		if l, ok := ParseLang(arg); ok {
 			t.setLang(l)
 			return
 		}
-		t.startFlow("language", "")
-	case "timezone", "zona":
-		t.startFlow("timezone", "")
-	case "mydata", "misdatos":
-		t.startFlow("mydata", "")
-	case "forget", "olvidar", "borrar":
-		t.startFlow("forget", "")
-	case "route", "ruta":
-		t.startFlow("route", "")
-	case "checklist", "lista":
-		t.startFlow("checklist", "")
-	case "letter", "carta":
-		t.startFlow("letter", "")
-	case "registered", "registrado":
-		t.startFlow("registered", "")
-	case "topics", "temas":
-		t.startFlow("topics", "")
-	case "fix", "problema", "problemas":
-		t.startFlow("fix", "")
+		t.startFlow("language")
 	default:
+		if flow, ok := commandFlows[name]; ok {
+			t.startFlow(flow)
+			return
+		}
 		t.say(t.ui("command.unknown"))
-		t.startFlow("help", "")
+		t.startFlow("help")
 	}
+}
+
+// commandFlows maps the commands that open a flow, in both languages, to
+// the flow they open.
+var commandFlows = map[string]string{
+	"help": "help", "ayuda": "help",
+	"timezone": "timezone", "zona": "timezone",
+	"mydata": "mydata", "misdatos": "mydata",
+	"forget": "forget", "olvidar": "forget", "borrar": "forget",
+	"route": "route", "ruta": "route",
+	"checklist": "checklist", "lista": "checklist",
+	"letter": "letter", "carta": "letter",
+	"registered": "registered", "registrado": "registered",
+	"topics": "topics", "temas": "topics",
+	"fix": "fix", "problema": "fix", "problemas": "fix",
 }
 
 // deepLink opens what a /start payload names: a flow, a topic, or a
@@ -165,7 +164,7 @@ func (t *turn) deepLink(payload string) bool {
 		t.answerTopic(payload)
 		return true
 	}
-	return t.startFlow(payload, "")
+	return t.startFlow(payload)
 }
 
 // keyword recognises a message made only of a navigation word, in either

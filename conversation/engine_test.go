@@ -351,3 +351,33 @@ func BenchmarkEngineDecision(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 	}
 }
+
+// TestBadInput: whatever arrives, the user gets a clear reply, nothing of
+// the input is echoed back as markup, and the session survives.
+func TestBadInput(t *testing.T) {
+	inputs := []string{
+		"", " \t ", "\x00\x01\x02", "\xff\xfe\xfd", "hola\x00mundo", "\u202e\u200bclave",
+		"<b>bold</b>", "<a href=\"http://evil.example\">x</a>", "**bold** _it_ [link](http://x)",
+		"&amp;&lt;", strings.Repeat("x", conversation.MaxInputBytes+1), strings.Repeat("ñ", 2000),
+		"ABCD1234EFGH5678", "Y1234567Z", "+34 612 345 678", "00/00/0000", "/", "//", "/start /start",
+	}
+	now := start
+	e := newEngine(t, &now)
+	for _, in := range inputs {
+		u := conversation.User{Flow: conversation.Flow{Name: "letter", Step: "date"}}
+		dec := e.Handle(&u, conversation.Input{Text: in})
+		if len(dec.Replies) == 0 {
+			t.Errorf("%q: no reply", in)
+		}
+		for _, r := range dec.Replies {
+			checkReply(t, r)
+			if strings.Contains(r.Text, "<b>") || strings.Contains(r.Text, "href") || strings.Contains(r.Text, "**bold**") {
+				t.Errorf("%q: reply echoes markup: %q", in, r.Text)
+			}
+		}
+		// The session goes on normally after bad input.
+		if dec := e.Handle(&u, conversation.Input{Text: "/menu"}); len(dec.Replies) == 0 || u.Flow.Active() {
+			t.Errorf("%q: session did not recover: %+v", in, u.Flow)
+		}
+	}
+}

@@ -18,7 +18,7 @@ func (t *turn) setFlow(name, step string) {
 func (t *turn) endFlow() { t.u.Flow = Flow{} }
 
 // startFlow opens a flow by name; false when there is no such flow.
-func (t *turn) startFlow(name, _ string) bool {
+func (t *turn) startFlow(name string) bool {
 	switch name {
 	case "menu":
 		t.endFlow()

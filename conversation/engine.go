@@ -82,6 +82,9 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 	idle := now.Sub(u.LastSeen)
 	u.LastSeen = now
 
+	if firstContact && !strings.HasPrefix(text, "/") {
+		t.say(t.ui("welcome.first"))
+	}
 	switch {
 	case tooLong:
 		t.say(t.ui("input.too_long"))
@@ -92,9 +95,6 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 		t.say(t.ui("input.empty"))
 		t.reoffer()
 	default:
-		if firstContact && !strings.HasPrefix(text, "/") {
-			t.say(t.ui("welcome.first"))
-		}
 		t.text(text, idle)
 	}
 	if len(t.d.Replies) == 0 {

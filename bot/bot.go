@@ -120,3 +120,38 @@ func Recover(engine *conversation.Engine, log *slog.Logger) Middleware {
 		}
 	}
 }
+
+// MarkBlocked records that the platform refused to deliver to the user
+// because they blocked the bot; nothing more is sent to them until they
+// write again. An unknown user is not created for it.
+func (s *Service) MarkBlocked(key string) error {
+	err := s.store.Update(key, func(u *conversation.User, exists bool) (bool, error) {
+		u.Blocked = true
+		return !exists, nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark %s as blocked: %w", key, err)
+	}
+	return nil
+}
+
+// GroupNotice is the reply to a group chat that addresses the bot: it
+// points to a private chat (link) and stores nothing.
+func (s *Service) GroupNotice(langHint, link string) Reply {
+	return s.engine.GroupNotice(langHint, link)
+}
+
+// Command is a command a front end advertises, described in one language.
+type Command = conversation.Command
+
+// Commands lists the commands to advertise, described in lang ("en", "es").
+func (s *Service) Commands(lang string) []Command {
+	l, ok := conversation.ParseLang(lang)
+	if !ok {
+		l = conversation.English
+	}
+	return s.engine.Commands(l)
+}
+
+// Apology is the calm reply for a message that could not be handled.
+func (s *Service) Apology(langHint string) Reply { return s.engine.Apology("", langHint) }

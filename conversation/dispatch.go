@@ -233,9 +233,25 @@ var chitChat = map[string]bool{
 	"que tal": true, "que tal estas": true, "como estas": true, "como va": true, "como va todo": true, "estas ahi": true,
 }
 
-// yesNo reads a free-text answer to a yes/no question.
+// yesNo reads a free-text answer to a yes/no question: a known phrase, or
+// a message that starts with a plain yes or no ("no, I don't").
 func yesNo(text string) string {
-	switch plainWords(text) {
+	words := plainWords(text)
+	if v := yesNoPhrase(words); v != "" {
+		return v
+	}
+	first, _, _ := strings.Cut(words, " ")
+	switch first {
+	case "yes", "yeah", "yep", "yup", "si", "sip", "claro":
+		return "yes"
+	case "no", "nope", "nah":
+		return "no"
+	}
+	return ""
+}
+
+func yesNoPhrase(words string) string {
+	switch words {
 	case "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right", "i do", "i have", "i can", "it did", "it worked", "fixed", "solved",
 		"si", "sip", "claro", "vale", "correcto", "si tengo", "tengo", "puedo", "si puedo", "funciono", "resuelto", "arreglado", "solucionado", "ya", "por supuesto":
 		return "yes"

@@ -81,6 +81,7 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 	t.lang = t.chooseLang(in.LangHint, text)
 	idle := now.Sub(u.LastSeen)
 	u.LastSeen = now
+	u.Blocked = false // they wrote, so they can be written to again
 
 	if firstContact && !strings.HasPrefix(text, "/") {
 		t.say(t.ui("welcome.first"))

@@ -29,6 +29,10 @@ type User struct {
 	// RegisteredOn is the day the user told us they completed registration.
 	RegisteredOn Date `json:"registered_on,omitzero"`
 
+	// Blocked is set when the user's platform refused a message because
+	// the user blocked the bot; nothing is sent until they write again.
+	Blocked bool `json:"blocked,omitempty"`
+
 	// Created and LastSeen are instants from the engine's clock.
 	Created  time.Time `json:"created,omitzero"`
 	LastSeen time.Time `json:"last_seen,omitzero"`

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clavebot/clavebot/bot"
 	"github.com/clavebot/clavebot/bot/console"
+	"github.com/clavebot/clavebot/bot/telegram"
 	"github.com/clavebot/clavebot/conversation"
 	"github.com/clavebot/clavebot/store"
 )
@@ -146,16 +147,52 @@ func (m *Main) ask(_ context.Context, args []string) error {
 	return console.Print(m.stdout, d.Replies)
 }
 
-func (m *Main) run(_ context.Context, _ []string) error {
-	fmt.Fprint(m.stderr, `clavebot run serves the chat networks configured in the environment, and none is.
-Set one of:
-  TELEGRAM_BOT_TOKEN                      to serve Telegram
-  MATRIX_HOMESERVER, MATRIX_USER_ID and
-  MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN  to serve Matrix
-To try the bot without any account, run: clavebot chat
-`)
-	return errNotConfigured
+func (m *Main) run(ctx context.Context, args []string) error {
+	fs := m.flags("run")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	tg := telegram.Config{
+		Token:         m.getenv("TELEGRAM_BOT_TOKEN"),
+		APIURL:        m.getenv("TELEGRAM_API_URL"),
+		WebhookURL:    m.getenv("TELEGRAM_WEBHOOK_URL"),
+		WebhookSecret: m.getenv("TELEGRAM_WEBHOOK_SECRET"),
+		WebhookListen: m.getenv("TELEGRAM_WEBHOOK_LISTEN"),
+	}
+	if m.getenv("MATRIX_HOMESERVER") != "" {
+		if tg.Token == "" {
+			return errors.New("MATRIX_HOMESERVER is set, but this build has no Matrix front end yet; set TELEGRAM_BOT_TOKEN to serve Telegram")
+		}
+		m.log.Warn("the Matrix front end is not part of this build yet; MATRIX_* variables are ignored")
+	}
+	if tg.Token == "" {
+		fmt.Fprint(m.stderr, notConfigured)
+		return errNotConfigured
+	}
+	log := slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	engine, err := m.engine()
+	if err != nil {
+		return err
+	}
+	if m.db, err = store.Open(m.env("CLAVEBOT_DB", "clavebot.db")); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	svc := bot.NewService(m.db, engine, bot.WithLogger(log))
+	fe, err := telegram.New(ctx, tg, svc, telegram.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	log.Info("clavebot is running", "telegram", "@"+fe.Username(), "db", m.db.Path())
+	return fe.Run(ctx)
 }
+
+const notConfigured = `clavebot run serves the chat networks configured in the environment, and none is.
+Set one of:
+  TELEGRAM_BOT_TOKEN                      to serve Telegram (see README.md)
+  MATRIX_HOMESERVER, MATRIX_USER_ID and
+  MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN  to serve Matrix (not in this build yet)
+To try the bot without any account, run: clavebot chat
+`
 
 func (m *Main) engine() (*conversation.Engine, error) {
 	cat, err := conversation.LoadCatalog()

@@ -9,7 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/clavebot/clavebot/bot/telegram/telegramtest"
 )
 
 // binary is the clavebot command built once for these tests.
@@ -151,5 +155,44 @@ func BenchmarkAskProcess(b *testing.B) {
 		if err := cmd.Run(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRunServesTelegram starts `clavebot run` as a process against a fake
+// Bot API: it answers, stops cleanly on SIGTERM, and never logs the token.
+func TestRunServesTelegram(t *testing.T) {
+	const token = "424242:SECRET-run-token"
+	srv := telegramtest.NewServer(t, token, telegramtest.WithBotUsername("clave_run_bot"))
+	cmd := exec.Command(binary, "run")
+	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_URL="+srv.URL(),
+		"CLAVEBOT_DB="+filepath.Join(t.TempDir(), "bot.db"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ana := telegramtest.User{ID: 77, FirstName: "Ana", LanguageCode: "es"}
+	srv.SendText(ana.ID, ana, "/start")
+	msgs := srv.WaitSent(t, ana.ID, 2, 20*time.Second)
+	if !strings.Contains(msgs[0].PlainText, "¡Hola!") {
+		t.Errorf("greeting %q", msgs[0].PlainText)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("run after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "SECRET-run-token") {
+		t.Errorf("the token reached the log:\n%s", stderr.String())
+	}
+}
+
+func TestRunWithBadTokenExplains(t *testing.T) {
+	srv := telegramtest.NewServer(t, "1:right")
+	_, stderr, code := clavebot(t, []string{"TELEGRAM_BOT_TOKEN=1:wrong", "TELEGRAM_API_URL=" + srv.URL(),
+		"CLAVEBOT_DB=" + filepath.Join(t.TempDir(), "bot.db")}, "", "run")
+	if code == 0 || !strings.Contains(stderr, "refused the bot token") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -318,6 +318,9 @@ func (s *Server) sendMessage(r *request) (any, *apiError) {
 	m := &message{id: c.nextMsgID, fromBot: true, date: time.Now().Unix(), cur: rev, replyTo: replyTo.id}
 	c.msgs[m.id] = m
 	c.sent = append(c.sent, m)
+	if s.onSend != nil {
+		s.onSend(chatID, rev.PlainText)
+	}
 	s.notifyLocked()
 	return s.messageJSONLocked(c, m), nil
 }

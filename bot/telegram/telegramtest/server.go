@@ -37,6 +37,14 @@ func WithFault(fn func(method string, call int) *Fault) Option {
 	return func(s *Server) { s.fault = fn }
 }
 
+// WithOnSend calls fn for every message sendMessage accepts, with the
+// chat and the text as the user sees it, at the moment it is accepted:
+// latency measurements end there. fn runs under the server's lock
+// and must not call the server.
+func WithOnSend(fn func(chatID int64, text string)) Option {
+	return func(s *Server) { s.onSend = fn }
+}
+
 // WithPollCap bounds how long one getUpdates call may block, whatever
 // timeout the client asks for. Clients poll with timeouts near a minute;
 // capping keeps test shutdown and timing quick. Default 1s.
@@ -58,6 +66,7 @@ type Server struct {
 	botUsername string
 	pollCap     time.Duration
 	fault       func(method string, call int) *Fault
+	onSend      func(chatID int64, text string)
 
 	ts         *httptest.Server
 	ctx        context.Context // cancelled when the server closes

@@ -1,0 +1,136 @@
+package telegram
+
+import (
+	"html"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/clavebot/clavebot/bot"
+)
+
+// Telegram's limits on what one message may carry.
+const (
+	maxTextUnits     = 4096 // UTF-16 code units of text, after parsing the markup
+	maxCallbackBytes = 64
+)
+
+// outgoing is one Telegram message: HTML text and, on the last message of
+// a reply, its keyboard.
+type outgoing struct {
+	html     string
+	keyboard *models.InlineKeyboardMarkup
+}
+
+// render turns a reply into the messages that carry it. The text is plain,
+// so it is escaped as a whole; long text is split between paragraphs, and
+// the links and buttons go with the last part.
+func render(r bot.Reply) []outgoing {
+	links := renderLinks(r.Links)
+	parts := splitText(r.Text, maxTextUnits)
+	var out []outgoing
+	for _, p := range parts {
+		out = append(out, outgoing{html: html.EscapeString(p)})
+	}
+	if links.html != "" {
+		last := len(out) - 1
+		if last >= 0 && units(parts[last])+2+links.units <= maxTextUnits {
+			out[last].html += "\n\n" + links.html
+		} else {
+			out = append(out, outgoing{html: links.html})
+		}
+	}
+	if len(out) == 0 {
+		// Telegram refuses empty text; a reply with only buttons still
+		// needs a line to hang them on.
+		out = append(out, outgoing{html: "…"})
+	}
+	out[len(out)-1].keyboard = keyboard(r.Buttons)
+	return out
+}
+
+type renderedLinks struct {
+	html  string
+	units int // length as the user sees it
+}
+
+func renderLinks(links []bot.Link) renderedLinks {
+	var b strings.Builder
+	n := 0
+	for i, l := range links {
+		if i > 0 {
+			b.WriteString("\n")
+			n++
+		}
+		title := "→ " + l.Title
+		b.WriteString(`<a href="` + html.EscapeString(l.URL) + `">` + html.EscapeString(title) + "</a>")
+		n += units(title)
+	}
+	return renderedLinks{html: b.String(), units: n}
+}
+
+// keyboard lays buttons one per row: labels are sentences, and a phone is
+// narrow. Buttons whose data Telegram would refuse are left out rather
+// than failing the whole message.
+func keyboard(buttons []bot.Button) *models.InlineKeyboardMarkup {
+	var rows [][]models.InlineKeyboardButton
+	for _, b := range buttons {
+		if b.Data == "" || len(b.Data) > maxCallbackBytes || strings.TrimSpace(b.Label) == "" {
+			continue
+		}
+		rows = append(rows, []models.InlineKeyboardButton{{Text: b.Label, CallbackData: b.Data}})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+// units is the length Telegram counts: UTF-16 code units.
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// splitText cuts s into parts of at most limit units, preferring
+// paragraph breaks, then line breaks, then spaces.
+func splitText(s string, limit int) []string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	var parts []string
+	for units(s) > limit {
+		cut := cutPoint(s, limit)
+		parts = append(parts, strings.TrimSpace(s[:cut]))
+		s = strings.TrimSpace(s[cut:])
+	}
+	if s != "" {
+		parts = append(parts, s)
+	}
+	return parts
+}
+
+// cutPoint is the byte offset of the best place to end a part of s of at
+// most limit units.
+func cutPoint(s string, limit int) int {
+	end, n := 0, 0
+	for i, r := range s {
+		if n+utf16.RuneLen(r) > limit {
+			break
+		}
+		n += utf16.RuneLen(r)
+		end = i + len(string(r))
+	}
+	head := s[:end]
+	for _, sep := range []string{"\n\n", "\n", " "} {
+		if i := strings.LastIndex(head, sep); i > len(head)/2 {
+			return i
+		}
+	}
+	return end
+}

@@ -1,0 +1,273 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/clavebot/clavebot/bot"
+)
+
+// Service is what the front end needs from the bot core (bot.Service).
+type Service interface {
+	Handle(ctx context.Context, m bot.Message) ([]bot.Reply, error)
+	MarkBlocked(key string) error
+	GroupNotice(langHint, link string) bot.Reply
+	Commands(lang string) []bot.Command
+	Apology(langHint string) bot.Reply
+}
+
+// Config is the Telegram part of the environment.
+type Config struct {
+	Token string // TELEGRAM_BOT_TOKEN
+	// APIURL is another Bot API server (self-hosted, or a test server).
+	APIURL string // TELEGRAM_API_URL
+	// WebhookURL switches from long polling to a webhook at this public
+	// URL; WebhookSecret is then required, and the webhook listens on
+	// WebhookListen.
+	WebhookURL    string // TELEGRAM_WEBHOOK_URL
+	WebhookSecret string // TELEGRAM_WEBHOOK_SECRET
+	WebhookListen string // TELEGRAM_WEBHOOK_LISTEN, default ":8443"
+}
+
+// KeyPrefix starts the user keys of Telegram users: "tg:123456".
+const KeyPrefix = "tg:"
+
+const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// FrontEnd serves the bot on Telegram.
+type FrontEnd struct {
+	cfg      Config
+	svc      Service
+	log      *slog.Logger
+	api      *tgbot.Bot
+	out      *Outbox
+	username string
+
+	outOpts     []OutboxOption
+	concurrency int
+	serial      *serializer
+
+	// work is the context of message handling: it outlives the updates
+	// loop so that messages in hand are finished on shutdown.
+	work context.Context
+
+	conflictMu   sync.Mutex
+	lastConflict time.Time
+}
+
+// Option configures a FrontEnd.
+type Option func(*FrontEnd)
+
+// WithLogger sets the logger; the default discards.
+func WithLogger(l *slog.Logger) Option { return func(f *FrontEnd) { f.log = l } }
+
+// WithOutbox passes options to the outbound queue (rate limits, retries).
+func WithOutbox(opts ...OutboxOption) Option {
+	return func(f *FrontEnd) { f.outOpts = append(f.outOpts, opts...) }
+}
+
+// WithConcurrency bounds how many users are handled at once (default 64).
+func WithConcurrency(n int) Option { return func(f *FrontEnd) { f.concurrency = max(1, n) } }
+
+// ErrBadToken is returned by New when Telegram refuses the token.
+var ErrBadToken = errors.New("Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+
+// New connects to the Bot API and checks the token.
+func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEnd, error) {
+	f := &FrontEnd{cfg: cfg, svc: svc, log: slog.New(slog.DiscardHandler), concurrency: 64}
+	for _, o := range opts {
+		o(f)
+	}
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN is empty")
+	}
+	if cfg.WebhookURL != "" {
+		if cfg.WebhookSecret == "" {
+			return nil, errors.New("telegram: TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post fake updates")
+		}
+		if _, err := url.Parse(cfg.WebhookURL); err != nil {
+			return nil, fmt.Errorf("telegram: TELEGRAM_WEBHOOK_URL: %w", err)
+		}
+	}
+	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(f.redact)}, f.outOpts...)...)
+	f.serial = newSerializer(f.concurrency)
+	f.work = context.WithoutCancel(ctx)
+	apiOpts := []tgbot.Option{
+		tgbot.WithSkipGetMe(),
+		tgbot.WithDefaultHandler(f.onUpdate),
+		// One worker hands updates over in the order Telegram sent them;
+		// the serializer gives the parallelism.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithWorkers(1),
+		tgbot.WithErrorsHandler(f.onPollError),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}),
+	}
+	if cfg.APIURL != "" {
+		apiOpts = append(apiOpts, tgbot.WithServerURL(strings.TrimSuffix(cfg.APIURL, "/")))
+	}
+	if cfg.WebhookSecret != "" {
+		apiOpts = append(apiOpts, tgbot.WithWebhookSecretToken(cfg.WebhookSecret))
+	}
+	api, err := tgbot.New(cfg.Token, apiOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %s", f.redact(err))
+	}
+	f.api = api
+	checkCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	me, err := api.GetMe(checkCtx)
+	switch {
+	case errors.Is(err, tgbot.ErrorUnauthorized):
+		return nil, ErrBadToken
+	case err != nil:
+		return nil, fmt.Errorf("telegram: cannot reach the Bot API: %s", f.redact(err))
+	}
+	f.username = me.Username
+	return f, nil
+}
+
+// Username is the bot's @username, without the @.
+func (f *FrontEnd) Username() string { return f.username }
+
+// Outbox is the outbound queue, shared with whatever else sends to
+// Telegram users (reminders).
+func (f *FrontEnd) Outbox() *Outbox { return f.out }
+
+// Run receives updates until ctx ends, then finishes the messages in hand.
+func (f *FrontEnd) Run(ctx context.Context) error {
+	f.setCommands(ctx)
+	var err error
+	if f.cfg.WebhookURL != "" {
+		err = f.runWebhook(ctx)
+	} else {
+		err = f.runPolling(ctx)
+	}
+	f.serial.Wait()
+	return err
+}
+
+func (f *FrontEnd) runPolling(ctx context.Context) error {
+	// A webhook left by an earlier deployment would make every poll fail
+	// with 409.
+	if _, err := f.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("telegram: remove webhook before polling: %s", f.redact(err))
+	}
+	f.log.Info("telegram: polling for updates", "bot", f.username)
+	f.api.Start(ctx)
+	return nil
+}
+
+func (f *FrontEnd) runWebhook(ctx context.Context) error {
+	u, _ := url.Parse(f.cfg.WebhookURL)
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	listen := f.cfg.WebhookListen
+	if listen == "" {
+		listen = ":8443"
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("telegram: webhook listen on %s: %w", listen, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, RequireSecret(f.cfg.WebhookSecret, f.api.WebhookHandler()))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	_, err = f.api.SetWebhook(ctx, &tgbot.SetWebhookParams{
+		URL: f.cfg.WebhookURL, SecretToken: f.cfg.WebhookSecret,
+		AllowedUpdates: []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery},
+	})
+	if err != nil {
+		return fmt.Errorf("telegram: set webhook: %s", f.redact(err))
+	}
+	f.log.Info("telegram: receiving updates by webhook", "bot", f.username, "listen", ln.Addr().String())
+	f.api.StartWebhook(ctx)
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// RequireSecret refuses (401) any webhook request without Telegram's
+// secret header: the library's handler would accept it.
+func RequireSecret(secret string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get(secretHeader)
+		if secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// setCommands publishes the command menu in both languages; a failure
+// only costs the menu, so it is logged, not fatal.
+func (f *FrontEnd) setCommands(ctx context.Context) {
+	for _, lang := range []string{"", "en", "es"} {
+		var cmds []models.BotCommand
+		for _, c := range f.svc.Commands(lang) {
+			cmds = append(cmds, models.BotCommand{Command: c.Name, Description: c.Description})
+		}
+		if _, err := f.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {
+			f.log.Warn("telegram: set commands", "lang", lang, "err", f.redact(err))
+		}
+	}
+}
+
+// onPollError reports errors of the updates loop. A 409 means another
+// process receives this bot's updates: say so plainly, once a minute.
+func (f *FrontEnd) onPollError(err error) {
+	if errors.Is(err, tgbot.ErrorConflict) {
+		f.conflictMu.Lock()
+		defer f.conflictMu.Unlock()
+		if time.Since(f.lastConflict) > time.Minute {
+			f.lastConflict = time.Now()
+			f.log.Error("telegram: another process is receiving this bot's updates (409 Conflict); stop the other instance or remove its webhook")
+		}
+		return
+	}
+	f.log.Warn("telegram: receiving updates", "err", f.redact(err))
+}
+
+// redact keeps the token out of logs: the library's errors can carry the
+// request URL, which contains it.
+func (f *FrontEnd) redact(err error) string {
+	s := err.Error()
+	if f.cfg.Token != "" {
+		s = strings.ReplaceAll(s, f.cfg.Token, "<token>")
+		s = strings.ReplaceAll(s, url.PathEscape(f.cfg.Token), "<token>")
+	}
+	return s
+}
+
+// userKey is the bot's key for a Telegram user.
+func userKey(id int64) string { return KeyPrefix + strconv.FormatInt(id, 10) }
+
+// langHint maps Telegram's language_code: Spanish for es*, English for
+// anything else, nothing when the client did not say.
+func langHint(code string) string {
+	switch {
+	case code == "":
+		return ""
+	case strings.HasPrefix(strings.ToLower(code), "es"):
+		return "es"
+	}
+	return "en"
+}

@@ -55,6 +55,17 @@ type Store interface {
 // ErrNoUser is returned for a message without a user key.
 var ErrNoUser = errors.New("bot: message has no user key")
 
+// ErrBlocked is what a Deliverer returns when the platform refuses to
+// deliver because the user blocked the bot: retrying cannot help.
+var ErrBlocked = errors.New("bot: the user blocked the bot")
+
+// Deliverer sends replies to one of its users outside a conversation
+// turn, such as reminders. It returns nil only once the platform accepted
+// every reply, ErrBlocked (wrapped) when it never will.
+type Deliverer interface {
+	Deliver(ctx context.Context, userKey string, replies []Reply) error
+}
+
 // Service handles messages against the store and the conversation engine.
 type Service struct {
 	store  Store

@@ -40,6 +40,10 @@ func (t *turn) act(action string) {
 		if t.toggleItem(name) {
 			return
 		}
+	case "rem":
+		if t.reminderAction(name) {
+			return
+		}
 	case "nav":
 		switch name {
 		case "back":
@@ -117,6 +121,10 @@ func (t *turn) command(text string) {
 		t.menu()
 	case "back":
 		t.back()
+	case "stop", "parar":
+		t.reminderAction("stop")
+	case "reminders", "recordatorios":
+		t.reminderAction("list")
 	case "language", "idioma", "lang":
 		if l, ok := ParseLang(arg); ok {
 			t.setLang(l)

@@ -63,6 +63,7 @@ func (t *turn) registered() {
 	if t.u.RegisteredOn.IsZero() {
 		t.u.RegisteredOn = t.today
 	}
+	t.u.Reminders = nil
 	t.reply(t.ui("registered.next"), nil, t.buttons(
 		"topic:clave_movil", "topic:permanente_activation", "topic:levels", "topic:login_app", "flow:menu"))
 }
@@ -127,6 +128,10 @@ func (t *turn) myData() string {
 	}
 	if d := u.RegisteredOn; !d.IsZero() {
 		add("mydata.registered", "date", t.formatDate(d))
+	}
+	if n := len(u.Reminders); n > 0 {
+		next := u.Reminders[0].In(u.location())
+		add("mydata.reminders", "n", strconv.Itoa(n), "date", t.formatDate(DateOf(next)))
 	}
 	if u.Flow.Active() {
 		add("mydata.flow", "flow", t.flowName())

@@ -131,10 +131,15 @@ func (t *turn) letterDate(text string) bool {
 	}
 	t.endFlow()
 	if l.Expires().Before(t.today) {
+		t.u.Reminders = nil
 		t.reply(t.letterStatus(), nil, t.buttons("fix:csv_expired", "topic:letter_request", "flow:route", "flow:menu"))
 		return true
 	}
+	t.schedule()
 	text = t.letterStatus() + "\n\n" + t.ui("letter.saved")
+	if len(t.u.Reminders) > 0 {
+		text += " " + t.ui("letter.reminders")
+	}
 	data := []string{"topic:letter_complete", "flow:registered"}
 	if t.u.TimeZone == "" {
 		text += "\n\n" + t.ui("letter.zone_hint")

@@ -173,6 +173,9 @@ func (t *turn) setZone(name string) bool {
 		if z == name {
 			t.u.TimeZone = name
 			t.today = DateOf(t.now.In(t.u.location()))
+			if len(t.u.Reminders) > 0 {
+				t.schedule()
+			}
 			t.say(t.ui("timezone.set", "zone", t.ui("tz."+name)))
 			t.reoffer()
 			return true

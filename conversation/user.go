@@ -28,6 +28,10 @@ type User struct {
 	Letter Letter `json:"letter,omitzero"`
 	// RegisteredOn is the day the user told us they completed registration.
 	RegisteredOn Date `json:"registered_on,omitzero"`
+	// Reminders are the pending reminder times, ascending, in UTC. The
+	// store keeps its due index in step with this list in the same
+	// transaction, so changing it is all it takes to (un)schedule.
+	Reminders []time.Time `json:"reminders,omitempty"`
 
 	// Blocked is set when the user's platform refused a message because
 	// the user blocked the bot; nothing is sent until they write again.

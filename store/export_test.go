@@ -17,3 +17,6 @@ var SchemaVersion = schemaVersion
 
 // EncodeUser lets benchmarks size plain bbolt values like real records.
 var EncodeUser = encodeUser
+
+// MigrationCount is how many migrations this code has.
+var MigrationCount = len(migrations)

@@ -21,11 +21,14 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketUsers)
 		return err
 	},
+	// 1 -> 2: the reminders' due index.
+	indexReminders,
 }
 
 // schemaVersion is the version this code writes, to the meta bucket and to
-// every record.
-var schemaVersion = uint32(len(migrations))
+// every record. It is a constant, not len(migrations), because a migration
+// reads records; TestSchemaVersionCountsMigrations keeps the two equal.
+const schemaVersion uint32 = 2
 
 // migrate brings the file up to len(ms) inside tx. The caller's
 // transaction makes it all-or-nothing.

@@ -824,3 +824,9 @@ func TestHoldLock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSchemaVersionCountsMigrations(t *testing.T) {
+	if int(store.SchemaVersion) != store.MigrationCount {
+		t.Fatalf("schemaVersion is %d but there are %d migrations", store.SchemaVersion, store.MigrationCount)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.etcd.io/bbolt"
 
@@ -48,12 +49,17 @@ func updateUser(tx *bbolt.Tx, key []byte, fn func(u *conversation.User, exists b
 	if err != nil {
 		return err
 	}
+	before := slices.Clone(u.Reminders)
 	forget, err := fn(&u, exists)
 	if err != nil {
 		return err
 	}
 	if forget {
 		return forgetUser(tx, key)
+	}
+	// The reminders a message schedules or cancels commit with it.
+	if err := syncDue(tx, key, before, u.Reminders); err != nil {
+		return err
 	}
 	return putUser(tx, key, &u)
 }
@@ -85,6 +91,15 @@ func forgetUser(tx *bbolt.Tx, key []byte) error {
 	b := tx.Bucket(bucketUsers)
 	if b == nil {
 		return errNoUsersBucket
+	}
+	u, exists, err := loadUser(tx, key)
+	if err != nil {
+		return err
+	}
+	if exists {
+		if err := syncDue(tx, key, u.Reminders, nil); err != nil {
+			return err
+		}
 	}
 	if err := b.Delete(key); err != nil {
 		return fmt.Errorf("delete user: %w", err)

@@ -97,3 +97,12 @@ func Print(w io.Writer, replies []bot.Reply) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// Deliverer prints reminders for the terminal's user, who is there only
+// while the chat runs: the chat sweeps its reminders when it starts.
+type Deliverer struct{ Out io.Writer }
+
+// Deliver prints the replies.
+func (d Deliverer) Deliver(_ context.Context, _ string, replies []bot.Reply) error {
+	return Print(d.Out, replies)
+}

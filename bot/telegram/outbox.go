@@ -11,15 +11,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-telegram/bot"
+	tgbot "github.com/go-telegram/bot"
 	"golang.org/x/time/rate"
+
+	"github.com/clavebot/clavebot/bot"
 )
 
 // ErrBlocked means Telegram answered 403 for the chat: the user blocked the
 // bot, deleted their account, or the bot was removed from the group. Nothing
 // more should be sent there until the chat writes again. Errors returned by
 // Outbox.Do wrap both ErrBlocked and the library's error.
-var ErrBlocked = errors.New("telegram: chat blocked the bot")
+var ErrBlocked = bot.ErrBlocked
 
 // Outbox sends messages to Telegram under its rate limits, in order per chat.
 //
@@ -335,7 +337,7 @@ func (o *Outbox) deliver(ctx context.Context, chatID int64, cs *chatState, send 
 		}
 		lastErr = err
 
-		var flood *bot.TooManyRequestsError
+		var flood *tgbot.TooManyRequestsError
 		switch {
 		case errors.As(err, &flood):
 			wait := max(time.Duration(flood.RetryAfter)*time.Second, time.Second)
@@ -343,7 +345,7 @@ func (o *Outbox) deliver(ctx context.Context, chatID int64, cs *chatState, send 
 			o.log.Warn("telegram: flood control, pausing all sends",
 				"chat_id", chatID, "retry_after", wait, "err", o.errText(err))
 			continue
-		case errors.Is(err, bot.ErrorForbidden):
+		case errors.Is(err, tgbot.ErrorForbidden):
 			// Expected whenever a user blocks the bot, hence not a warning.
 			o.log.Info("telegram: chat blocked the bot", "chat_id", chatID, "err", o.errText(err))
 			return fmt.Errorf("%w: %w", ErrBlocked, err)
@@ -372,11 +374,11 @@ func (o *Outbox) deliver(ctx context.Context, chatID int64, cs *chatState, send 
 // library reports 5xx, proxy error pages and transport failures as plain
 // errors with no common type.
 func permanent(err error) bool {
-	var migrate *bot.MigrateError
-	return errors.Is(err, bot.ErrorBadRequest) ||
-		errors.Is(err, bot.ErrorUnauthorized) ||
-		errors.Is(err, bot.ErrorNotFound) ||
-		errors.Is(err, bot.ErrorConflict) ||
+	var migrate *tgbot.MigrateError
+	return errors.Is(err, tgbot.ErrorBadRequest) ||
+		errors.Is(err, tgbot.ErrorUnauthorized) ||
+		errors.Is(err, tgbot.ErrorNotFound) ||
+		errors.Is(err, tgbot.ErrorConflict) ||
 		errors.As(err, &migrate)
 }
 

@@ -16,25 +16,25 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/go-telegram/bot"
+	tgbot "github.com/go-telegram/bot"
 )
 
 // Errors built the way go-telegram/bot v1.19.0 builds them in rawRequest, so
 // the classification is tested against what the library really returns.
 
 func errTooMany(retryAfter int) error {
-	return &bot.TooManyRequestsError{
-		Message:    fmt.Sprintf("%s, Too Many Requests: retry after %d", bot.ErrorTooManyRequests, retryAfter),
+	return &tgbot.TooManyRequestsError{
+		Message:    fmt.Sprintf("%s, Too Many Requests: retry after %d", tgbot.ErrorTooManyRequests, retryAfter),
 		RetryAfter: retryAfter,
 	}
 }
 
 func errForbidden() error {
-	return fmt.Errorf("%w, %s", bot.ErrorForbidden, "Forbidden: bot was blocked by the user")
+	return fmt.Errorf("%w, %s", tgbot.ErrorForbidden, "Forbidden: bot was blocked by the user")
 }
 
 func errBadRequest() error {
-	return fmt.Errorf("%w, %s", bot.ErrorBadRequest, "Bad Request: chat not found")
+	return fmt.Errorf("%w, %s", tgbot.ErrorBadRequest, "Bad Request: chat not found")
 }
 
 func err5xx(code int, status string) error {
@@ -467,8 +467,8 @@ func TestOutboxBlocked(t *testing.T) {
 		o := NewOutbox(quiet())
 		l := newSendLog()
 		err := o.Do(context.Background(), 1, false, l.send(1, 0, func(int, call) error { return errForbidden() }))
-		if !errors.Is(err, ErrBlocked) || !errors.Is(err, bot.ErrorForbidden) {
-			t.Errorf("err = %v, want ErrBlocked wrapping bot.ErrorForbidden", err)
+		if !errors.Is(err, ErrBlocked) || !errors.Is(err, tgbot.ErrorForbidden) {
+			t.Errorf("err = %v, want ErrBlocked wrapping tgbot.ErrorForbidden", err)
 		}
 		if !strings.Contains(err.Error(), "bot was blocked by the user") {
 			t.Errorf("err = %v, lost Telegram's description", err)
@@ -487,10 +487,10 @@ func TestOutboxPermanentErrors(t *testing.T) {
 		err  error
 	}{
 		{"400", errBadRequest()},
-		{"400 migrate", &bot.MigrateError{Message: "bad request: Bad Request: group chat was upgraded to a supergroup chat", MigrateToChatID: -1001234}},
-		{"401", fmt.Errorf("%w, %s", bot.ErrorUnauthorized, "Unauthorized")},
-		{"404", fmt.Errorf("%w, %s", bot.ErrorNotFound, "Not Found")},
-		{"409", fmt.Errorf("%w, %s", bot.ErrorConflict, "Conflict: terminated by other getUpdates request")},
+		{"400 migrate", &tgbot.MigrateError{Message: "bad request: Bad Request: group chat was upgraded to a supergroup chat", MigrateToChatID: -1001234}},
+		{"401", fmt.Errorf("%w, %s", tgbot.ErrorUnauthorized, "Unauthorized")},
+		{"404", fmt.Errorf("%w, %s", tgbot.ErrorNotFound, "Not Found")},
+		{"409", fmt.Errorf("%w, %s", tgbot.ErrorConflict, "Conflict: terminated by other getUpdates request")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

@@ -9,14 +9,17 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"golang.org/x/term"
 
 	"github.com/clavebot/clavebot/bot"
 	"github.com/clavebot/clavebot/bot/console"
 	"github.com/clavebot/clavebot/bot/telegram"
 	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/reminders"
 	"github.com/clavebot/clavebot/store"
 )
 
@@ -106,12 +109,22 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 	if err := checkLang(*lang); err != nil {
 		return err
 	}
-	engine, err := m.engine()
+	clock, err := m.clock()
+	if err != nil {
+		return err
+	}
+	engine, err := m.engine(conversation.WithClock(clock))
 	if err != nil {
 		return err
 	}
 	if m.db, err = store.Open(*dbPath); err != nil {
 		return fmt.Errorf("open database: %w", err)
+	}
+	// Reminders that fell due while the chat was closed are shown first.
+	sweeper := reminders.NewSweeper(m.db, engine, reminders.WithClock(clock), reminders.WithLogger(m.log),
+		reminders.Route(console.UserKey, console.Deliverer{Out: m.stdout}))
+	if _, err := sweeper.Sweep(ctx); err != nil {
+		m.log.Error("reminders not shown", "err", err)
 	}
 	svc := bot.NewService(m.db, engine, bot.WithLogger(m.log))
 	c := &console.Chat{
@@ -170,7 +183,16 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return errNotConfigured
 	}
 	log := slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	engine, err := m.engine()
+	m.log = log
+	clock, err := m.clock()
+	if err != nil {
+		return err
+	}
+	spec := m.env("CLAVEBOT_REMINDER_SPEC", reminders.DefaultSpec)
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("CLAVEBOT_REMINDER_SPEC %q: %w", spec, err)
+	}
+	engine, err := m.engine(conversation.WithClock(clock))
 	if err != nil {
 		return err
 	}
@@ -182,8 +204,32 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("clavebot is running", "telegram", "@"+fe.Username(), "db", m.db.Path())
-	return fe.Run(ctx)
+	sweeper := reminders.NewSweeper(m.db, engine, reminders.WithClock(clock), reminders.WithLogger(log),
+		reminders.Route(telegram.KeyPrefix, fe))
+	log.Info("clavebot is running", "telegram", "@"+fe.Username(), "db", m.db.Path(), "reminders", spec)
+
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Go(func() { errs[0] = fe.Run(ctx) })
+	wg.Go(func() { errs[1] = reminders.Run(ctx, sweeper, spec) })
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// clock is the bot's time: the real time, moved by CLAVEBOT_TIME_SHIFT to
+// rehearse reminders.
+func (m *Main) clock() (func() time.Time, error) {
+	raw := m.getenv("CLAVEBOT_TIME_SHIFT")
+	if raw == "" {
+		return time.Now, nil
+	}
+	shift, err := time.ParseDuration(raw)
+	if err != nil {
+		return nil, fmt.Errorf("CLAVEBOT_TIME_SHIFT %q: %w", raw, err)
+	}
+	m.log.Warn("CLAVEBOT_TIME_SHIFT is set: the bot's clock is moved, for rehearsing reminders only; never use it in production",
+		"shift", shift.String(), "bot_time", time.Now().Add(shift).Format(time.RFC3339))
+	return func() time.Time { return time.Now().Add(shift) }, nil
 }
 
 const notConfigured = `clavebot run serves the chat networks configured in the environment, and none is.
@@ -194,12 +240,12 @@ Set one of:
 To try the bot without any account, run: clavebot chat
 `
 
-func (m *Main) engine() (*conversation.Engine, error) {
+func (m *Main) engine(opts ...conversation.Option) (*conversation.Engine, error) {
 	cat, err := conversation.LoadCatalog()
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}
-	return conversation.NewEngine(cat), nil
+	return conversation.NewEngine(cat, opts...), nil
 }
 
 func (m *Main) env(name, fallback string) string {

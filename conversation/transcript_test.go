@@ -69,6 +69,8 @@ var transcripts = []transcript{
 	{"bad_input", "es", []string{"", "mi código es abcd-1234-efgh-5678", "mi NIE es X1234567L y no funciona", "/nada", "press:a:forget:confirm:yes", "99"}},
 	{"deep_links", "en", []string{"/start csv_code", "/start route", "/start nothing"}},
 	{"deep_links", "es", []string{"/start csv_code", "/start letter", "/start nada"}},
+	{"reminders", "en", []string{"/letter", "3", "20/11/2026", "/reminders", "press:rem:snooze", "/reminders", "/stop", "/reminders"}},
+	{"reminders", "es", []string{"/carta", "3", "20/11/2026", "/recordatorios", "press:rem:snooze", "/recordatorios", "/stop", "/recordatorios"}},
 	{"help", "en", []string{"/help", "help", "menu", "cancel"}},
 	{"help", "es", []string{"/help", "ayuda", "menu", "cancelar"}},
 }

@@ -13,22 +13,44 @@ import (
 // ui returns the flow sentence key in the turn's language, with {name}
 // placeholders replaced by the given name/value pairs.
 func (t *turn) ui(key string, pairs ...string) string {
-	s := t.e.cat.UI(t.lang, key)
-	if len(pairs) > 0 {
-		s = strings.NewReplacer(braced(pairs)...).Replace(s)
-	}
-	return s
+	return fill(t.e.cat.UI(t.lang, key), pairs)
 }
 
-func braced(pairs []string) []string {
-	out := make([]string, len(pairs))
-	for i, p := range pairs {
-		if i%2 == 0 {
-			p = "{" + p + "}"
-		}
-		out[i] = p
+// fill replaces each {name} of s by its value in pairs (name, value, ...).
+// It is written out rather than a strings.Replacer because it runs several
+// times per reply, and a reminder sweep renders a thousand replies.
+func fill(s string, pairs []string) string {
+	if len(pairs) == 0 || !strings.Contains(s, "{") {
+		return s
 	}
-	return out
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		name, value, found := s[i+1:i+j], "", false
+		for k := 0; k+1 < len(pairs); k += 2 {
+			if pairs[k] == name {
+				value, found = pairs[k+1], true
+				break
+			}
+		}
+		b.WriteString(s[:i])
+		if found {
+			b.WriteString(value)
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 func (t *turn) say(text string) { t.reply(text, nil, nil) }

@@ -104,6 +104,15 @@ func encodeUser(u *conversation.User) ([]byte, error) {
 // decodeUser decodes a stored record. Errors from encoding/json are not
 // wrapped, as they can quote the record.
 func decodeUser(b []byte) (conversation.User, error) {
+	// A record of the current schema, nearly all of them, decodes in one
+	// pass; older ones go through the upgrade path below.
+	var cur struct {
+		V    uint32             `json:"v"`
+		User *conversation.User `json:"user"`
+	}
+	if err := json.Unmarshal(b, &cur); err == nil && cur.V == schemaVersion && cur.User != nil {
+		return *cur.User, nil
+	}
 	var r record
 	if err := json.Unmarshal(b, &r); err != nil || r.V == 0 || r.User == nil {
 		return conversation.User{}, fmt.Errorf("record of %d bytes: %w", len(b), ErrCorrupt)

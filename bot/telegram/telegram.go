@@ -58,7 +58,7 @@ type FrontEnd struct {
 
 	outOpts     []OutboxOption
 	concurrency int
-	serial      *serializer
+	serial      *bot.Serializer
 
 	// work is the context of message handling: it outlives the updates
 	// loop so that messages in hand are finished on shutdown.
@@ -103,7 +103,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 		}
 	}
 	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(f.redact)}, f.outOpts...)...)
-	f.serial = newSerializer(f.concurrency)
+	f.serial = bot.NewSerializer(f.concurrency)
 	f.work = context.WithoutCancel(ctx)
 	apiOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/clavebot/clavebot/conversation"
 )
@@ -71,6 +73,56 @@ type Service struct {
 	store  Store
 	engine *conversation.Engine
 	log    *slog.Logger
+	obs    Observer
+	admins map[string]bool
+}
+
+// WithAdmins lets these user keys use admin commands such as /stats; to
+// anyone else those commands do not exist.
+func WithAdmins(keys ...string) Option {
+	return func(s *Service) {
+		for _, k := range keys {
+			if k = strings.TrimSpace(k); k != "" {
+				s.admins[k] = true
+			}
+		}
+	}
+}
+
+// statsStore and unansweredNoter are optional capabilities of the Store.
+type statsStore interface {
+	Stats(now time.Time, top int) (conversation.Stats, error)
+}
+
+type unansweredNoter interface {
+	NoteUnanswered(question string) error
+}
+
+// Observer hears about every message the service handled, for metrics.
+// It carries no user identifier and no text. It must not block.
+type Observer interface {
+	Handled(h Handled)
+}
+
+// Handled describes one handled message.
+type Handled struct {
+	FrontEnd      string // "tg", "mx", "cli": the user key's prefix
+	Duration      time.Duration
+	Replies       int
+	Topic         string // the knowledge-base topic answered, if any
+	NotUnderstood bool
+	Err           error
+}
+
+// WithObserver reports every handled message to o.
+func WithObserver(o Observer) Option { return func(s *Service) { s.obs = o } }
+
+// FrontEndOf returns the front end part of a user key: "tg" for "tg:123".
+func FrontEndOf(key string) string {
+	if i := strings.IndexByte(key, ':'); i > 0 {
+		return key[:i]
+	}
+	return "unknown"
 }
 
 // Option configures a Service.
@@ -81,7 +133,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // NewService returns a service deciding with engine and saving to store.
 func NewService(store Store, engine *conversation.Engine, opts ...Option) *Service {
-	s := &Service{store: store, engine: engine, log: slog.New(slog.DiscardHandler)}
+	s := &Service{store: store, engine: engine, log: slog.New(slog.DiscardHandler), admins: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -98,6 +150,10 @@ func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	start := time.Now()
+	if s.admins[m.UserKey] && isCommand(m.Text, "stats") {
+		return s.stats(m)
+	}
 	in := conversation.Input{Text: m.Text, Action: m.Action, LangHint: m.LangHint}
 	var d conversation.Decision
 	var lang conversation.Lang
@@ -109,10 +165,47 @@ func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
 		return d.Forget, nil
 	})
 	if err != nil {
+		s.observe(m, start, conversation.Decision{}, err)
 		return []Reply{s.engine.Apology(lang, m.LangHint)}, fmt.Errorf("handle message for %s: %w", m.UserKey, err)
+	}
+	s.observe(m, start, d, nil)
+	if d.NotUnderstood && m.Text != "" {
+		if noter, ok := s.store.(unansweredNoter); ok {
+			if err := noter.NoteUnanswered(conversation.Unanswerable(m.Text)); err != nil {
+				s.log.Warn("unanswered question not counted", "err", err)
+			}
+		}
 	}
 	s.log.Debug("message handled", "user", m.UserKey, "topic", d.Topic, "not_understood", d.NotUnderstood, "replies", len(d.Replies))
 	return d.Replies, nil
+}
+
+// stats answers an admin's /stats. It changes no user state.
+func (s *Service) stats(m Message) ([]Reply, error) {
+	src, ok := s.store.(statsStore)
+	if !ok {
+		return []Reply{s.engine.Apology("", m.LangHint)}, errors.New("stats: the store cannot count")
+	}
+	st, err := src.Stats(time.Now(), 10)
+	if err != nil {
+		return []Reply{s.engine.Apology("", m.LangHint)}, fmt.Errorf("stats: %w", err)
+	}
+	return []Reply{s.engine.StatsReply(m.LangHint, st)}, nil
+}
+
+// isCommand reports whether text is /name (possibly /name@bot).
+func isCommand(text, name string) bool {
+	cmd, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.EqualFold(cmd, "/"+name)
+}
+
+func (s *Service) observe(m Message, start time.Time, d conversation.Decision, err error) {
+	if s.obs == nil {
+		return
+	}
+	s.obs.Handled(Handled{FrontEnd: FrontEndOf(m.UserKey), Duration: time.Since(start), Replies: len(d.Replies),
+		Topic: d.Topic, NotUnderstood: d.NotUnderstood, Err: err})
 }
 
 // Recover turns a panic while handling one message into a logged error and

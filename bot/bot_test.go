@@ -281,3 +281,34 @@ func typicalRecordSize(tb testing.TB, e *conversation.Engine) int {
 	}
 	return size
 }
+
+// TestStatsForAdminsOnly: an admin gets the numbers; anyone else gets the
+// ordinary reply to an unknown command, and unanswered questions are
+// counted without who asked them.
+func TestStatsForAdminsOnly(t *testing.T) {
+	db := mustOpen(t)
+	svc := bot.NewService(db, mustEngine(t), bot.WithAdmins("tg:1", " mx:@admin:example.org "))
+	say(t, svc, "tg:2", "/letter")
+	say(t, svc, "tg:2", "3")
+	say(t, svc, "tg:2", "20/11/2026")
+	say(t, svc, "tg:3", "who won the football last night")
+	say(t, svc, "tg:4", "Who won the football last night?")
+
+	got := say(t, svc, "tg:1", "/stats")[0].Text
+	for _, want := range []string{"Users by front end: tg 3", "Letters being tracked: 1", "Reminders pending: 6", "2 × who won the football last night"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/stats lacks %q:\n%s", want, got)
+		}
+	}
+	if _, ok, _ := db.User("tg:1"); ok {
+		t.Error("/stats created a record for the admin")
+	}
+	for _, key := range []string{"tg:2", "mx:@someone:example.org"} {
+		if got := say(t, svc, key, "/stats")[0].Text; !strings.Contains(got, "I don't know that command") {
+			t.Errorf("%s got %q", key, got)
+		}
+	}
+	if got := say(t, svc, "mx:@admin:example.org", "/stats@clavebot")[0].Text; !strings.Contains(got, "clavebot statistics") {
+		t.Errorf("second admin: %q", got)
+	}
+}

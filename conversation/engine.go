@@ -169,7 +169,7 @@ func (t *turn) text(text string, idle time.Duration) {
 		// Only go on with what is left when it clearly says something:
 		// a guess built on a redacted message would be noise.
 		text = strings.TrimSpace(Redact(text))
-		if !hasWords(text) || (!t.u.Flow.Active() && t.e.match.Match(text).Verdict != Confident) {
+		if !asksSomething(text) || (!t.u.Flow.Active() && t.e.match.Match(text).Verdict != Confident) {
 			t.reoffer()
 			return
 		}

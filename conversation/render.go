@@ -196,15 +196,11 @@ func plainWords(s string) string {
 	return b.String()
 }
 
-// hasWords reports whether s has anything left to read after redaction.
-func hasWords(s string) bool {
-	letters := 0
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			letters++
-		}
-	}
-	return letters >= 3
+// asksSomething reports whether what is left of a message after its
+// personal data was removed still says something: a question mark, or a
+// few words ("my NIE is [...]" is only the number, introduced).
+func asksSomething(s string) bool {
+	return strings.ContainsRune(s, '?') || len(strings.Fields(plainWords(s))) >= 4
 }
 
 var (

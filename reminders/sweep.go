@@ -28,7 +28,11 @@ type Sweeper struct {
 	now     func() time.Time
 	log     *slog.Logger
 	timeout time.Duration
+	observe func(Stats, time.Duration)
 }
+
+// WithObserver reports each sweep's counts and duration, for metrics.
+func WithObserver(fn func(Stats, time.Duration)) Option { return func(s *Sweeper) { s.observe = fn } }
 
 // Option configures a Sweeper.
 type Option func(*Sweeper)
@@ -129,7 +133,13 @@ func (s *Sweeper) Collect(now time.Time) ([]Job, Stats, error) {
 
 // Sweep sends every reminder due now, one at a time, each committed as
 // soon as its platform accepted it.
-func (s *Sweeper) Sweep(ctx context.Context) (Stats, error) {
+func (s *Sweeper) Sweep(ctx context.Context) (st Stats, err error) {
+	start := time.Now()
+	defer func() {
+		if s.observe != nil {
+			s.observe(st, time.Since(start))
+		}
+	}()
 	jobs, st, err := s.Collect(s.now())
 	if err != nil {
 		return st, fmt.Errorf("collect due reminders: %w", err)
@@ -176,6 +186,11 @@ func (s *Sweeper) deliver(ctx context.Context, j Job) error {
 		return false, nil
 	}); err != nil {
 		return fmt.Errorf("commit sent reminder: %w", err)
+	}
+	if c, ok := s.db.(interface{ CountReminderSent(time.Time) error }); ok {
+		if err := c.CountReminderSent(s.now()); err != nil {
+			s.log.Warn("reminders: sent reminder not counted", "err", err)
+		}
 	}
 	return nil
 }

@@ -48,6 +48,7 @@ type Outbox struct {
 
 	log     *slog.Logger
 	errText func(error) string
+	onRetry func(reason string)
 
 	mu        sync.Mutex
 	chats     map[int64]*chatState
@@ -340,6 +341,7 @@ func (o *Outbox) deliver(ctx context.Context, chatID int64, cs *chatState, send 
 		var flood *tgbot.TooManyRequestsError
 		switch {
 		case errors.As(err, &flood):
+			o.retried("429")
 			wait := max(time.Duration(flood.RetryAfter)*time.Second, time.Second)
 			o.coolDown(wait)
 			o.log.Warn("telegram: flood control, pausing all sends",
@@ -360,12 +362,23 @@ func (o *Outbox) deliver(ctx context.Context, chatID int64, cs *chatState, send 
 				"chat_id", chatID, "attempts", failures, "err", o.errText(err))
 			return fmt.Errorf("telegram: giving up after %d attempts: %w", failures, err)
 		}
+		o.retried("error")
 		wait := o.backoff(failures)
 		o.log.Warn("telegram: send failed, will retry",
 			"chat_id", chatID, "attempt", failures, "backoff", wait, "err", o.errText(err))
 		if err := sleep(ctx, wait); err != nil {
 			return ctxErr(err, lastErr)
 		}
+	}
+}
+
+// WithOnRetry calls fn each time a send is retried: reason "429" after
+// flood control, "error" after a server or network error. For metrics.
+func WithOnRetry(fn func(reason string)) OutboxOption { return func(o *Outbox) { o.onRetry = fn } }
+
+func (o *Outbox) retried(reason string) {
+	if o.onRetry != nil {
+		o.onRetry(reason)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -66,6 +67,9 @@ type FrontEnd struct {
 
 	conflictMu   sync.Mutex
 	lastConflict time.Time
+
+	// contact is when Telegram last answered us (Unix nanoseconds).
+	contact atomic.Int64
 }
 
 // Option configures a FrontEnd.
@@ -112,6 +116,10 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 		// the serializer gives the parallelism.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithWorkers(1),
+		// Unbuffered: an update is confirmed to Telegram (by the next
+		// poll) only after our worker took it, so stopping never drops
+		// one that was confirmed.
+		tgbot.WithUpdatesChannelCap(0),
 		tgbot.WithErrorsHandler(f.onPollError),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}),
 	}
@@ -136,7 +144,34 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 		return nil, fmt.Errorf("telegram: cannot reach the Bot API: %s", f.redact(err))
 	}
 	f.username = me.Username
+	f.touch()
 	return f, nil
+}
+
+// touch records that Telegram answered.
+func (f *FrontEnd) touch() { f.contact.Store(time.Now().UnixNano()) }
+
+// LastContact is when Telegram last answered: an update, an accepted
+// message, or the periodic getMe. Health checks use it.
+func (f *FrontEnd) LastContact() time.Time { return time.Unix(0, f.contact.Load()) }
+
+// heartbeat asks Telegram who we are every minute, so a quiet bot can
+// still tell a healthy connection from a dead one.
+func (f *FrontEnd) heartbeat(ctx context.Context) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := f.api.GetMe(ctx); err == nil {
+				f.touch()
+			} else if ctx.Err() == nil {
+				f.log.Warn("telegram: heartbeat", "err", f.redact(err))
+			}
+		}
+	}
 }
 
 // Username is the bot's @username, without the @.
@@ -149,6 +184,7 @@ func (f *FrontEnd) Outbox() *Outbox { return f.out }
 // Run receives updates until ctx ends, then finishes the messages in hand.
 func (f *FrontEnd) Run(ctx context.Context) error {
 	f.setCommands(ctx)
+	go f.heartbeat(ctx)
 	var err error
 	if f.cfg.WebhookURL != "" {
 		err = f.runWebhook(ctx)
@@ -163,6 +199,9 @@ func (f *FrontEnd) runPolling(ctx context.Context) error {
 	// A webhook left by an earlier deployment would make every poll fail
 	// with 409.
 	if _, err := f.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return fmt.Errorf("telegram: remove webhook before polling: %s", f.redact(err))
 	}
 	f.log.Info("telegram: polling for updates", "bot", f.username)
@@ -195,6 +234,9 @@ func (f *FrontEnd) runWebhook(ctx context.Context) error {
 		AllowedUpdates: []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery},
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("telegram: set webhook: %s", f.redact(err))
 	}
 	f.log.Info("telegram: receiving updates by webhook", "bot", f.username, "listen", ln.Addr().String())

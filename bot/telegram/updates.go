@@ -18,6 +18,7 @@ import (
 // only decides what the update is and queues it behind the sender's
 // earlier messages.
 func (f *FrontEnd) onUpdate(_ context.Context, _ *tgbot.Bot, u *models.Update) {
+	f.touch()
 	switch {
 	case u.Message != nil:
 		f.onMessage(u.Message)
@@ -188,6 +189,9 @@ func (f *FrontEnd) SendRendered(ctx context.Context, chatID int64, group bool, o
 	}
 	return f.out.Do(ctx, chatID, group, func(ctx context.Context) error {
 		_, err := f.api.SendMessage(ctx, params)
+		if err == nil {
+			f.touch()
+		}
 		return err
 	})
 }

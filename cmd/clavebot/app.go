@@ -9,15 +9,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"golang.org/x/term"
 
 	"github.com/clavebot/clavebot/bot"
 	"github.com/clavebot/clavebot/bot/console"
-	"github.com/clavebot/clavebot/bot/telegram"
 	"github.com/clavebot/clavebot/conversation"
 	"github.com/clavebot/clavebot/reminders"
 	"github.com/clavebot/clavebot/store"
@@ -47,6 +44,7 @@ type Main struct {
 	getenv         func(string) string
 	log            *slog.Logger
 	db             *store.DB
+	closers        []func() error // closed before db, last opened first
 }
 
 // NewMain returns a program reading and writing the given streams and
@@ -62,6 +60,8 @@ const usage = `Usage:
   clavebot chat [--db PATH] [--lang en|es]   talk to the bot in the terminal
   clavebot ask [--lang en|es] QUESTION...    print one answer and exit
   clavebot run                               serve the configured chat networks
+  clavebot backup --to FILE                  consistent copy of the database, also while it runs
+  clavebot health                            exit 0 when the running bot reports healthy
 `
 
 // Run runs the subcommand named by args[0].
@@ -77,6 +77,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.ask(ctx, args[1:])
 	case "run":
 		return m.run(ctx, args[1:])
+	case "backup":
+		return m.backup(ctx, args[1:])
+	case "health":
+		return m.health(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(m.stdout, usage)
 		return nil
@@ -87,10 +91,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 
 // Close releases what Run opened.
 func (m *Main) Close() error {
-	if m.db != nil {
-		return m.db.Close()
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
 	}
-	return nil
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	return errors.Join(errs...)
 }
 
 func (m *Main) flags(name string) *flag.FlagSet {
@@ -160,62 +168,6 @@ func (m *Main) ask(_ context.Context, args []string) error {
 	return console.Print(m.stdout, d.Replies)
 }
 
-func (m *Main) run(ctx context.Context, args []string) error {
-	fs := m.flags("run")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	tg := telegram.Config{
-		Token:         m.getenv("TELEGRAM_BOT_TOKEN"),
-		APIURL:        m.getenv("TELEGRAM_API_URL"),
-		WebhookURL:    m.getenv("TELEGRAM_WEBHOOK_URL"),
-		WebhookSecret: m.getenv("TELEGRAM_WEBHOOK_SECRET"),
-		WebhookListen: m.getenv("TELEGRAM_WEBHOOK_LISTEN"),
-	}
-	if m.getenv("MATRIX_HOMESERVER") != "" {
-		if tg.Token == "" {
-			return errors.New("MATRIX_HOMESERVER is set, but this build has no Matrix front end yet; set TELEGRAM_BOT_TOKEN to serve Telegram")
-		}
-		m.log.Warn("the Matrix front end is not part of this build yet; MATRIX_* variables are ignored")
-	}
-	if tg.Token == "" {
-		fmt.Fprint(m.stderr, notConfigured)
-		return errNotConfigured
-	}
-	log := slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	m.log = log
-	clock, err := m.clock()
-	if err != nil {
-		return err
-	}
-	spec := m.env("CLAVEBOT_REMINDER_SPEC", reminders.DefaultSpec)
-	if _, err := cron.ParseStandard(spec); err != nil {
-		return fmt.Errorf("CLAVEBOT_REMINDER_SPEC %q: %w", spec, err)
-	}
-	engine, err := m.engine(conversation.WithClock(clock))
-	if err != nil {
-		return err
-	}
-	if m.db, err = store.Open(m.env("CLAVEBOT_DB", "clavebot.db")); err != nil {
-		return fmt.Errorf("open database: %w", err)
-	}
-	svc := bot.NewService(m.db, engine, bot.WithLogger(log))
-	fe, err := telegram.New(ctx, tg, svc, telegram.WithLogger(log))
-	if err != nil {
-		return err
-	}
-	sweeper := reminders.NewSweeper(m.db, engine, reminders.WithClock(clock), reminders.WithLogger(log),
-		reminders.Route(telegram.KeyPrefix, fe))
-	log.Info("clavebot is running", "telegram", "@"+fe.Username(), "db", m.db.Path(), "reminders", spec)
-
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	wg.Go(func() { errs[0] = fe.Run(ctx) })
-	wg.Go(func() { errs[1] = reminders.Run(ctx, sweeper, spec) })
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
 // clock is the bot's time: the real time, moved by CLAVEBOT_TIME_SHIFT to
 // rehearse reminders.
 func (m *Main) clock() (func() time.Time, error) {
@@ -231,14 +183,6 @@ func (m *Main) clock() (func() time.Time, error) {
 		"shift", shift.String(), "bot_time", time.Now().Add(shift).Format(time.RFC3339))
 	return func() time.Time { return time.Now().Add(shift) }, nil
 }
-
-const notConfigured = `clavebot run serves the chat networks configured in the environment, and none is.
-Set one of:
-  TELEGRAM_BOT_TOKEN                      to serve Telegram (see README.md)
-  MATRIX_HOMESERVER, MATRIX_USER_ID and
-  MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN  to serve Matrix (not in this build yet)
-To try the bot without any account, run: clavebot chat
-`
 
 func (m *Main) engine(opts ...conversation.Option) (*conversation.Engine, error) {
 	cat, err := conversation.LoadCatalog()

@@ -1,0 +1,175 @@
+package matrix_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/clavebot/clavebot/bot"
+	"github.com/clavebot/clavebot/bot/matrix/dendritetest"
+)
+
+func TestPlainDirectChat(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, false)
+	room := ana.dm(t, false)
+
+	got := ana.answerTo(t, room, "what is cl@ve")
+	c := got[0].Content.AsMessage()
+	if c.MsgType != event.MsgNotice || c.Body == "" || c.Format != event.FormatHTML || !strings.Contains(c.FormattedBody, "<p>") {
+		t.Fatalf("answer is not an HTML notice: %+v", c)
+	}
+	if !strings.Contains(strings.ToLower(c.Body), "cl@ve") {
+		t.Errorf("answer does not talk about Cl@ve: %q", c.Body)
+	}
+	if strings.Contains(c.FormattedBody, "\n\n") {
+		t.Errorf("paragraphs are not HTML: %q", c.FormattedBody)
+	}
+}
+
+func TestNumberedAnswersWalkAFlow(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, false)
+	room := ana.dm(t, false)
+
+	got := ana.answerTo(t, room, "/route")
+	last := got[len(got)-1].Content.AsMessage()
+	if !strings.Contains(last.Body, "\n1. ") || !strings.Contains(last.FormattedBody, "<ol><li>") {
+		t.Fatalf("options are not a numbered list:\n%s\n%s", last.Body, last.FormattedBody)
+	}
+	// No certificate, Spanish DNI, no office, tax address up to date.
+	for _, n := range []string{"2", "2", "2"} {
+		ana.answerTo(t, room, n)
+	}
+	got = ana.answerTo(t, room, "1")
+	if !strings.Contains(bodies(got), "My recommendation: register online with an invitation letter") {
+		t.Fatalf("the flow did not reach a recommendation:\n%s", bodies(got))
+	}
+}
+
+func TestEncryptedDirectChat(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, true)
+	room := ana.dm(t, true)
+
+	got := ana.answerTo(t, room, "what is cl@ve")
+	if !got[0].Mautrix.WasEncrypted && got[0].Mautrix.EventSource&event.SourceDecrypted == 0 {
+		t.Fatalf("the answer was not encrypted: %+v", got[0].Mautrix)
+	}
+	if c := got[0].Content.AsMessage(); c.MsgType != event.MsgNotice || !strings.Contains(strings.ToLower(c.Body), "cl@ve") {
+		t.Fatalf("answer %+v", c)
+	}
+	// What the homeserver holds is ciphertext, both ways.
+	msgs, err := ana.cli.Messages(context.Background(), room, "", "", mautrix.DirectionBackward, nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted := map[id.UserID]int{}
+	for _, e := range msgs.Chunk {
+		switch e.Type {
+		case event.EventMessage:
+			t.Errorf("plaintext message from %s on the server", e.Sender)
+		case event.EventEncrypted:
+			encrypted[e.Sender]++
+		}
+	}
+	if encrypted[ana.cli.UserID] == 0 || encrypted[ana.bot] == 0 {
+		t.Errorf("encrypted messages on the server: %v", encrypted)
+	}
+}
+
+func TestRestartKeepsDeviceAndDecrypts(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	first := acct.start(t)
+	device := first.fe.DeviceID()
+	ana := newHuman(t, srv, "ana", acct.userID, true)
+	room := ana.dm(t, true)
+	answered := len(ana.answerTo(t, room, "what is cl@ve"))
+	first.stop(t)
+
+	second := acct.start(t)
+	if second.fe.DeviceID() != device {
+		t.Fatalf("device changed across a restart: %s then %s", device, second.fe.DeviceID())
+	}
+	got := ana.answerTo(t, room, "/menu")
+	if !strings.Contains(got[len(got)-1].Content.AsMessage().Body, "1. ") {
+		t.Fatalf("no menu after the restart:\n%s", bodies(got))
+	}
+	if n := ana.count(); n != answered+len(got) {
+		t.Fatalf("the bot answered again what it had answered before the restart: %d messages, want %d", n, answered+len(got))
+	}
+}
+
+func TestMessagesWhileDownAreAnsweredOnce(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	first := acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, false)
+	room := ana.dm(t, false)
+	before := len(ana.answerTo(t, room, "/menu"))
+	first.stop(t)
+
+	ana.say(t, room, "what is cl@ve")
+	second := acct.start(t)
+	got := ana.waitFor(t, before+1)
+	second.stop(t)
+	if !strings.Contains(strings.ToLower(got[before].Content.AsMessage().Body), "cl@ve") {
+		t.Fatalf("the message sent while the bot was down got %q", got[before].Content.AsMessage().Body)
+	}
+	n := ana.count()
+
+	// A third start must not answer anything again.
+	acct.start(t)
+	got = ana.answerTo(t, room, "/menu")
+	if ana.count() != n+len(got) {
+		t.Fatalf("history was answered again after a restart:\n%s", bodies(ana.waitFor(t, 0)[n:]))
+	}
+}
+
+func TestReminderIntoEncryptedRoom(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	r := acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, true)
+	room := ana.dm(t, true)
+	n := len(ana.answerTo(t, room, "hello"))
+
+	reminder := bot.Reply{Text: "Your CSV code expires in 7 days <b>soon</b>.", Buttons: []bot.Button{{Label: "I registered", Data: "letter:registered"}}}
+	if err := r.fe.Deliver(context.Background(), "mx:"+string(ana.cli.UserID), []bot.Reply{reminder}); err != nil {
+		t.Fatal(err)
+	}
+	got := ana.waitFor(t, n+1)[n]
+	c := got.Content.AsMessage()
+	if got.Mautrix.EventSource&event.SourceDecrypted == 0 {
+		t.Errorf("the reminder was not encrypted")
+	}
+	if !strings.Contains(c.Body, "expires in 7 days <b>soon</b>") || !strings.Contains(c.FormattedBody, "&lt;b&gt;soon&lt;/b&gt;") {
+		t.Errorf("reminder body %q html %q", c.Body, c.FormattedBody)
+	}
+	if !strings.Contains(c.Body, "1. I registered") {
+		t.Errorf("reminder options: %q", c.Body)
+	}
+
+	err := r.fe.Deliver(context.Background(), "mx:@nobody:localhost", []bot.Reply{reminder})
+	if !errors.Is(err, bot.ErrBlocked) {
+		t.Errorf("Deliver to a user without a chat: %v, want ErrBlocked", err)
+	}
+}

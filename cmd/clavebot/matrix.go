@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/clavebot/clavebot/bot"
+	"github.com/clavebot/clavebot/bot/matrix"
+)
+
+// matrixConfig reads the MATRIX_* variables; nil when Matrix is not
+// configured.
+func (m *Main) matrixConfig() (*matrix.Config, error) {
+	cfg := matrix.Config{
+		Homeserver:  m.getenv("MATRIX_HOMESERVER"),
+		UserID:      m.getenv("MATRIX_USER_ID"),
+		Password:    m.getenv("MATRIX_PASSWORD"),
+		AccessToken: m.getenv("MATRIX_ACCESS_TOKEN"),
+		PickleKey:   m.getenv("MATRIX_PICKLE_KEY"),
+	}
+	if cfg.Homeserver == "" {
+		return nil, nil
+	}
+	if cfg.UserID == "" || (cfg.Password == "" && cfg.AccessToken == "") {
+		return nil, errors.New("MATRIX_HOMESERVER needs MATRIX_USER_ID and MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN")
+	}
+	return &cfg, nil
+}
+
+// startMatrix logs in and prepares encryption; its files live next to the
+// database, and it is closed before the database.
+func (m *Main) startMatrix(ctx context.Context, cfg matrix.Config, svc *bot.Service, dbPath string, log *slog.Logger) (network, error) {
+	cfg.StateDir = filepath.Dir(dbPath)
+	fe, err := matrix.New(ctx, cfg, svc, matrix.WithLogger(log))
+	if err != nil {
+		return network{}, err
+	}
+	m.closers = append(m.closers, fe.Close)
+	log.Info("matrix: connected", "user", fe.UserID(), "device", fe.DeviceID())
+	return network{"matrix", matrix.KeyPrefix, fe}, nil
+}

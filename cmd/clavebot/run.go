@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/clavebot/clavebot/bot"
+	"github.com/clavebot/clavebot/bot/telegram"
+	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/metrics"
+	"github.com/clavebot/clavebot/reminders"
+	"github.com/clavebot/clavebot/store"
+)
+
+// shutdownGrace is how long a stop may take to finish the messages in
+// hand and the running sweep.
+const shutdownGrace = 10 * time.Second
+
+// frontEnd is what run needs of each chat network.
+type frontEnd interface {
+	Run(ctx context.Context) error
+	Deliver(ctx context.Context, key string, replies []bot.Reply) error
+}
+
+// network is a configured front end with its name and user key prefix.
+type network struct {
+	name   string
+	prefix string
+	fe     frontEnd
+}
+
+const notConfigured = `clavebot run serves the chat networks configured in the environment, and none is.
+Set one of:
+  TELEGRAM_BOT_TOKEN                      to serve Telegram (see README.md)
+  MATRIX_HOMESERVER, MATRIX_USER_ID and
+  MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN  to serve Matrix
+To try the bot without any account, run: clavebot chat
+`
+
+func (m *Main) run(ctx context.Context, args []string) error {
+	fs := m.flags("run")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	tg := telegram.Config{
+		Token:         m.getenv("TELEGRAM_BOT_TOKEN"),
+		APIURL:        m.getenv("TELEGRAM_API_URL"),
+		WebhookURL:    m.getenv("TELEGRAM_WEBHOOK_URL"),
+		WebhookSecret: m.getenv("TELEGRAM_WEBHOOK_SECRET"),
+		WebhookListen: m.getenv("TELEGRAM_WEBHOOK_LISTEN"),
+	}
+	mx, err := m.matrixConfig()
+	if err != nil {
+		return err
+	}
+	if tg.Token == "" && mx == nil {
+		fmt.Fprint(m.stderr, notConfigured)
+		return errNotConfigured
+	}
+	log, err := m.logger()
+	if err != nil {
+		return err
+	}
+	m.log = log
+	clock, err := m.clock()
+	if err != nil {
+		return err
+	}
+	spec := m.env("CLAVEBOT_REMINDER_SPEC", reminders.DefaultSpec)
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("CLAVEBOT_REMINDER_SPEC %q: %w", spec, err)
+	}
+	engine, err := m.engine(conversation.WithClock(clock))
+	if err != nil {
+		return err
+	}
+	dbPath := m.env("CLAVEBOT_DB", "clavebot.db")
+	if m.db, err = store.Open(dbPath); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	met := metrics.New()
+	svc := bot.NewService(m.db, engine, bot.WithLogger(log), bot.WithObserver(met),
+		bot.WithAdmins(strings.Split(m.getenv("CLAVEBOT_ADMINS"), ",")...))
+
+	var nets []network
+	if tg.Token != "" {
+		fe, err := telegram.New(ctx, tg, svc, telegram.WithLogger(log),
+			telegram.WithOutbox(telegram.WithOnRetry(met.Retried("tg"))))
+		if err != nil {
+			return err
+		}
+		log.Info("telegram: connected", "bot", "@"+fe.Username())
+		nets = append(nets, network{"telegram", telegram.KeyPrefix, fe})
+	}
+	if mx != nil {
+		n, err := m.startMatrix(ctx, *mx, svc, dbPath, log)
+		if err != nil {
+			return err
+		}
+		nets = append(nets, n)
+	}
+	opts := []reminders.Option{reminders.WithClock(clock), reminders.WithLogger(log), reminders.WithObserver(met.Swept)}
+	for _, n := range nets {
+		opts = append(opts, reminders.Route(n.prefix, n.fe))
+	}
+	sweeper := reminders.NewSweeper(m.db, engine, opts...)
+
+	if listen := m.getenv("CLAVEBOT_LISTEN"); listen != "" {
+		stop, err := m.serveOps(listen, met, nets, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	log.Info("clavebot is running", "db", m.db.Path(), "reminders", spec)
+	return runAll(ctx, log, nets, func(ctx context.Context) error { return reminders.Run(ctx, sweeper, spec) })
+}
+
+// runAll runs every front end and the reminders until ctx ends or one of
+// them fails, then gives them shutdownGrace to finish what they hold.
+func runAll(ctx context.Context, log *slog.Logger, nets []network, sweep func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, len(nets)+1)
+	for i, n := range nets {
+		wg.Go(func() {
+			if errs[i] = n.fe.Run(ctx); errs[i] != nil {
+				errs[i] = fmt.Errorf("%s: %w", n.name, errs[i])
+			}
+			cancel()
+		})
+	}
+	wg.Go(func() { errs[len(nets)] = sweep(ctx) })
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		log.Info("clavebot: stopping; finishing the messages in hand")
+		select {
+		case <-done:
+		case <-time.After(shutdownGrace):
+			return fmt.Errorf("stop took over %s; exiting with work in hand", shutdownGrace)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// logger builds the log from CLAVEBOT_LOG_FORMAT and CLAVEBOT_LOG_LEVEL.
+func (m *Main) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if raw := m.getenv("CLAVEBOT_LOG_LEVEL"); raw != "" {
+		if err := level.UnmarshalText([]byte(raw)); err != nil {
+			return nil, fmt.Errorf("CLAVEBOT_LOG_LEVEL %q: use debug, info, warn or error", raw)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch f := m.env("CLAVEBOT_LOG_FORMAT", "text"); f {
+	case "text":
+		return slog.New(slog.NewTextHandler(m.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(m.stderr, opts)), nil
+	default:
+		return nil, fmt.Errorf("CLAVEBOT_LOG_FORMAT %q: use text or json", f)
+	}
+}
+
+// loopbackURL turns a listen address into one a local client can dial.
+func loopbackURL(listen, path string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen + path
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + path
+}

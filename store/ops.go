@@ -1,0 +1,74 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+var keyHeartbeat = []byte("heartbeat")
+
+// Ping proves the database is writable: it commits a heartbeat (the time)
+// to the meta bucket. Health checks call it.
+func (db *DB) Ping() error {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		return meta.Put(keyHeartbeat, binary.BigEndian.AppendUint64(nil, uint64(time.Now().Unix())))
+	})
+	if err != nil {
+		return fmt.Errorf("write heartbeat: %w", err)
+	}
+	return nil
+}
+
+// WriteBackup writes a consistent copy of the whole database to w while
+// the bot keeps running: a read transaction sees one snapshot, and bbolt
+// copies it page by page.
+func (db *DB) WriteBackup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("write backup: %w", err)
+	}
+	return n, nil
+}
+
+// BackupTo writes a consistent copy of the database to path, through a
+// temporary file renamed into place so a failed backup never leaves a
+// truncated file under the final name.
+func (db *DB) BackupTo(path string) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".backup-*")
+	if err != nil {
+		return 0, fmt.Errorf("create backup file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := db.WriteBackup(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, nil
+}

@@ -45,16 +45,22 @@ func (db *DB) WriteBackup(w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// BackupTo writes a consistent copy of the database to path, through a
-// temporary file renamed into place so a failed backup never leaves a
-// truncated file under the final name.
+// BackupTo writes a consistent copy of the database to path.
 func (db *DB) BackupTo(path string) (int64, error) {
+	return WriteBackupFile(path, db.WriteBackup)
+}
+
+// WriteBackupFile writes a backup produced by write to path, through a
+// temporary file renamed into place, so a failed backup never leaves a
+// truncated file under the final name. The file is readable by its owner
+// only.
+func WriteBackupFile(path string, write func(io.Writer) (int64, error)) (int64, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".backup-*")
 	if err != nil {
 		return 0, fmt.Errorf("create backup file: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	n, err := db.WriteBackup(tmp)
+	n, err := write(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}

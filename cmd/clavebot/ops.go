@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -129,28 +127,7 @@ func fetchBackup(ctx context.Context, url, to string) (int64, error) {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return 0, fmt.Errorf("backup refused by the running bot: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(to), ".backup-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, resp.Body)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), to)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("write backup to %s: %w", to, err)
-	}
-	return n, nil
+	return store.WriteBackupFile(to, func(w io.Writer) (int64, error) { return io.Copy(w, resp.Body) })
 }
 
 // health exits 0 when the running bot's /healthz answers 200: the

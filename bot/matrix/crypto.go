@@ -23,6 +23,13 @@ import (
 // openCryptoDB opens the SQLite file that holds the Olm account, the
 // Megolm sessions and the room state the encryption needs.
 func openCryptoDB(path string) (*dbutil.Database, error) {
+	// Created readable by the bot's user only; SQLite gives its -wal and
+	// -shm files the same mode.
+	fh, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("matrix: open crypto store: %w", err)
+	}
+	fh.Close()
 	q := url.Values{}
 	// WAL lets the sync loop read while a reply is being encrypted;
 	// immediate transactions and a busy timeout turn lock conflicts into

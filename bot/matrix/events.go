@@ -116,7 +116,7 @@ func (f *FrontEnd) onMessage(ctx context.Context, evt *event.Event) {
 // is not left waiting: in a direct chat only, since in a room the bot
 // cannot tell whether it was addressed.
 func (f *FrontEnd) onUndecryptable(evt *event.Event, err error) {
-	if evt.Sender == f.cli.UserID {
+	if evt.Sender == f.cli.UserID || f.stopping.Load() {
 		return
 	}
 	f.log.Warn("matrix: cannot decrypt a message", "user", evt.Sender, "room", evt.RoomID, "err", err)

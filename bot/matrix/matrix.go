@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mau.fi/util/dbutil"
@@ -79,6 +80,11 @@ type FrontEnd struct {
 	// work is the context of message handling: it outlives the sync loop
 	// so that messages in hand are finished on shutdown.
 	work context.Context
+
+	// stopping is set once the sync loop ended: a message still waiting
+	// for its keys then fails for that reason, not because the keys are
+	// missing, and gets no apology.
+	stopping atomic.Bool
 
 	mu        sync.Mutex
 	sendLocks map[id.RoomID]*sync.Mutex
@@ -180,6 +186,7 @@ func (f *FrontEnd) DeviceID() id.DeviceID { return f.cli.DeviceID }
 func (f *FrontEnd) Run(ctx context.Context) error {
 	f.log.Info("matrix: syncing", "user", f.cli.UserID)
 	err := f.cli.SyncWithContext(ctx)
+	f.stopping.Store(true)
 	f.serial.Wait()
 	if err != nil && ctx.Err() != nil {
 		return nil
@@ -195,10 +202,9 @@ func (f *FrontEnd) Run(ctx context.Context) error {
 
 // Close releases the crypto store. Call it after Run returned.
 func (f *FrontEnd) Close() error {
-	if f.db == nil {
-		return nil
-	}
-	return f.crypto.Close()
+	c := f.crypto
+	f.crypto = nil
+	return c.Close() // nil-safe, so a second Close does nothing
 }
 
 // redact keeps the password and access token out of error texts.

@@ -173,3 +173,49 @@ func TestReminderIntoEncryptedRoom(t *testing.T) {
 		t.Errorf("Deliver to a user without a chat: %v, want ErrBlocked", err)
 	}
 }
+
+// A user often writes before the bot has joined; encrypted, the keys were
+// shared with the bot while it was only invited.
+func TestEncryptedMessageBeforeJoin(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, true)
+	resp, err := ana.cli.CreateRoom(context.Background(), &mautrix.ReqCreateRoom{
+		Preset: "trusted_private_chat", IsDirect: true, Invite: []id.UserID{ana.bot},
+		InitialState: []*event.Event{{Type: event.StateEncryption, Content: event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ana.answerTo(t, resp.RoomID, "what is cl@ve")
+	if !strings.Contains(strings.ToLower(got[0].Content.AsMessage().Body), "cl@ve") {
+		t.Fatalf("answer:\n%s", bodies(got))
+	}
+}
+
+// A message the bot cannot decrypt still gets an answer: an apology.
+func TestUndecryptableMessageGetsAnApology(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, true)
+	room := ana.dm(t, true)
+	n := len(ana.answerTo(t, room, "hello"))
+
+	ctx := context.Background()
+	enc, err := ana.crypto.Encrypt(ctx, room, event.EventMessage, &event.MessageEventContent{MsgType: event.MsgText, Body: "what is cl@ve"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc.MegolmCiphertext = []byte("QmFkQ2lwaGVydGV4dA") // a known session, a broken message
+	if _, err := ana.cli.SendMessageEvent(ctx, room, event.EventEncrypted, enc, mautrix.ReqSendEvent{DontEncrypt: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := ana.settle(t, n)
+	if len(got) != 1 || !strings.Contains(got[0].Content.AsMessage().Body, "orry") {
+		t.Fatalf("want one apology, got:\n%s", bodies(got))
+	}
+}

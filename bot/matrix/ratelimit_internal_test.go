@@ -62,12 +62,12 @@ func TestRateLimitedTransport(t *testing.T) {
 		t.Errorf("retried after %v, before retry_after_ms", el)
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	for _, b := range bodies {
 		if b != `{"body":"hi"}` {
 			t.Errorf("retry sent body %q", b)
 		}
 	}
+	mu.Unlock()
 
 	calls.Store(0)
 	req, _ := http.NewRequestWithContext(bestEffort(context.Background()), http.MethodPut, srv.URL, strings.NewReader("{}"))

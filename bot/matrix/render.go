@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"maunium.net/go/mautrix/event"
 
@@ -116,13 +117,13 @@ func safeURL(s string) bool {
 
 // splitText cuts s into parts of at most limit bytes, preferring
 // paragraph breaks, then line breaks, then spaces, never inside a
-// character.
+// character (unless the text is not UTF-8 at all).
 func splitText(s string, limit int) []string {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	var parts []string
 	for len(s) > limit {
 		cut := limit
-		for cut > 0 && !isRuneStart(s[cut]) {
+		for cut > limit-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		head := s[:cut]
@@ -140,5 +141,3 @@ func splitText(s string, limit int) []string {
 	}
 	return parts
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -71,4 +72,32 @@ func TestRenderSplitsLongText(t *testing.T) {
 	if got := strings.Join(strings.Fields(strings.Join(joined, " ")), " "); got != strings.Join(strings.Fields(text), " ") {
 		t.Error("text lost or changed in the split")
 	}
+}
+
+func TestSplitTextEndsOnBrokenUTF8(t *testing.T) {
+	parts := splitText(strings.Repeat("\x80", 30000), 12000)
+	if len(parts) != 3 {
+		t.Errorf("%d parts", len(parts))
+	}
+}
+
+// FuzzRender checks that no text, link or label can put markup of its own
+// into the HTML, and that every part stays valid and within the limit.
+func FuzzRender(f *testing.F) {
+	f.Add("Hello <b>x</b> & y\n\nz", "Title", "https://example.org/?a=1&b=2", "Yes <i>")
+	f.Add(strings.Repeat("ñ ", 9000), `"><script>`, `javascript:alert("x")`, "</li></ol>")
+	ours := regexp.MustCompile(`</?(p|br|ol|li)>|<a href="[^"<>]*">|</a>`)
+	f.Fuzz(func(t *testing.T, text, title, link, label string) {
+		r := bot.Reply{Text: text, Links: []bot.Link{{Title: title, URL: link}}, Buttons: []bot.Button{{Label: label, Data: "d"}}}
+		for _, c := range render(r) {
+			rest := ours.ReplaceAllString(c.FormattedBody, "")
+			if strings.ContainsAny(rest, "<>") {
+				t.Fatalf("markup of its own in %q", c.FormattedBody)
+			}
+			valid := utf8.ValidString(text + title + link + label)
+			if valid && !utf8.ValidString(c.Body) || len(c.Body) > maxTextBytes+len(title)+len(link)+len(label)+32 {
+				t.Fatalf("part of %d bytes, valid %v", len(c.Body), utf8.ValidString(c.Body))
+			}
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,13 +185,29 @@ func TestAccessTokenLogin(t *testing.T) {
 	userID, token, device := srv.Register(t, "clavebot", botPassword)
 	dir := t.TempDir()
 	cfg := matrix.Config{Homeserver: srv.URL(), UserID: userID, AccessToken: token, StateDir: dir}
-	fe, err := matrix.New(context.Background(), cfg, echo{})
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fe, err := matrix.New(context.Background(), cfg, echo{}, matrix.WithLogger(log))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fe.Close()
 	if string(fe.DeviceID()) != device {
 		t.Errorf("device %s, want the token's %s", fe.DeviceID(), device)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- fe.Run(ctx) }()
+	ana := newHuman(t, srv, "ana", userID, false)
+	ana.answerTo(t, ana.dm(t, false), "hi")
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	if err := fe.Close(); err != nil {
+		t.Error(err)
+	}
+	if strings.Contains(logs.String(), token) {
+		t.Errorf("the access token reached the logs")
 	}
 	data, err := os.ReadFile(filepath.Join(dir, matrix.StateFile))
 	if err != nil {
@@ -230,7 +247,7 @@ func TestStateFiles(t *testing.T) {
 	ana.answerTo(t, room, "hello")
 	r.stop(t)
 
-	for _, name := range []string{matrix.StateFile, matrix.PickleKeyFile} {
+	for _, name := range []string{matrix.StateFile, matrix.PickleKeyFile, matrix.CryptoFile} {
 		fi, err := os.Stat(filepath.Join(acct.stateDir, name))
 		if err != nil {
 			t.Fatal(err)

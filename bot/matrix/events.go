@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
@@ -18,10 +19,18 @@ import (
 // state store is updated before these handlers look at the members.
 func (f *FrontEnd) listen() {
 	s := f.cli.Syncer.(mautrix.ExtensibleSyncer)
+	s.OnSync(func(context.Context, *mautrix.RespSync, string) bool {
+		f.contact.Store(time.Now().UnixNano())
+		return true
+	})
 	s.OnSync(f.dropHistory)
 	s.OnEventType(event.EventMessage, f.onMessage)
 	s.OnEventType(event.StateMember, f.onMember)
 }
+
+// LastContact is when a sync with the homeserver last succeeded; syncs
+// return at least every 30 seconds, so health checks can rely on it.
+func (f *FrontEnd) LastContact() time.Time { return time.Unix(0, f.contact.Load()) }
 
 // dropHistory takes out of the sync response the messages that were not
 // sent to the bot: the whole timeline of the very first sync (what

@@ -86,6 +86,9 @@ type FrontEnd struct {
 	// missing, and gets no apology.
 	stopping atomic.Bool
 
+	// contact is when a sync last succeeded (Unix nanoseconds).
+	contact atomic.Int64
+
 	mu        sync.Mutex
 	sendLocks map[id.RoomID]*sync.Mutex
 }

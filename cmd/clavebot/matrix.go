@@ -23,8 +23,11 @@ func (m *Main) matrixConfig() (*matrix.Config, error) {
 	if cfg.Homeserver == "" {
 		return nil, nil
 	}
-	if cfg.UserID == "" || (cfg.Password == "" && cfg.AccessToken == "") {
-		return nil, errors.New("MATRIX_HOMESERVER needs MATRIX_USER_ID and MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN")
+	switch {
+	case cfg.AccessToken != "":
+		// The homeserver says whose token it is.
+	case cfg.UserID == "" || cfg.Password == "":
+		return nil, errors.New("MATRIX_HOMESERVER needs MATRIX_ACCESS_TOKEN, or MATRIX_USER_ID and MATRIX_PASSWORD")
 	}
 	return &cfg, nil
 }

@@ -30,9 +30,10 @@ func TestRunServesMatrix(t *testing.T) {
 	botID, _, _ := srv.Register(t, "clavebot", password)
 	anaID, anaToken, _ := srv.Register(t, "ana", "ana-password-123")
 
+	listen := freeAddr(t)
 	cmd := exec.Command(binary, "run")
 	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN=", "MATRIX_HOMESERVER="+srv.URL(), "MATRIX_USER_ID="+botID,
-		"MATRIX_PASSWORD="+password, "CLAVEBOT_DB="+filepath.Join(t.TempDir(), "bot.db"))
+		"MATRIX_PASSWORD="+password, "CLAVEBOT_DB="+filepath.Join(t.TempDir(), "bot.db"), "CLAVEBOT_LISTEN="+listen)
 	var stderr syncBuf
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -80,6 +81,9 @@ func TestRunServesMatrix(t *testing.T) {
 	if content["msgtype"] != "m.notice" || !strings.Contains(content["body"].(string), "Cl@ve") ||
 		!strings.Contains(content["formatted_body"].(string), "<") {
 		t.Errorf("answer content %v", content)
+	}
+	if code, body := get(t, "http://"+listen+"/healthz"); code != 200 {
+		t.Errorf("/healthz with Matrix: %d %s", code, body)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -1,3 +1,5 @@
+//go:build goolm
+
 // Package matrix is clavebot's Matrix front end, built on
 // maunium.net/go/mautrix with end-to-end encryption.
 //

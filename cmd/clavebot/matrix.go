@@ -1,3 +1,5 @@
+//go:build goolm
+
 package main
 
 import (
@@ -10,9 +12,9 @@ import (
 	"github.com/clavebot/clavebot/bot/matrix"
 )
 
-// matrixConfig reads the MATRIX_* variables; nil when Matrix is not
+// matrixStarter reads the MATRIX_* variables; nil when Matrix is not
 // configured.
-func (m *Main) matrixConfig() (*matrix.Config, error) {
+func (m *Main) matrixStarter() (starter, error) {
 	cfg := matrix.Config{
 		Homeserver:  m.getenv("MATRIX_HOMESERVER"),
 		UserID:      m.getenv("MATRIX_USER_ID"),
@@ -29,7 +31,9 @@ func (m *Main) matrixConfig() (*matrix.Config, error) {
 	case cfg.UserID == "" || cfg.Password == "":
 		return nil, errors.New("MATRIX_HOMESERVER needs MATRIX_ACCESS_TOKEN, or MATRIX_USER_ID and MATRIX_PASSWORD")
 	}
-	return &cfg, nil
+	return func(ctx context.Context, svc *bot.Service, dbPath string, log *slog.Logger) (network, error) {
+		return m.startMatrix(ctx, cfg, svc, dbPath, log)
+	}, nil
 }
 
 // startMatrix logs in and prepares encryption; its files live next to the

@@ -30,6 +30,9 @@ type frontEnd interface {
 	Deliver(ctx context.Context, key string, replies []bot.Reply) error
 }
 
+// starter connects a configured front end.
+type starter func(ctx context.Context, svc *bot.Service, dbPath string, log *slog.Logger) (network, error)
+
 // network is a configured front end with its name and user key prefix.
 type network struct {
 	name   string
@@ -57,11 +60,11 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		WebhookSecret: m.getenv("TELEGRAM_WEBHOOK_SECRET"),
 		WebhookListen: m.getenv("TELEGRAM_WEBHOOK_LISTEN"),
 	}
-	mx, err := m.matrixConfig()
+	startMatrix, err := m.matrixStarter()
 	if err != nil {
 		return err
 	}
-	if tg.Token == "" && mx == nil {
+	if tg.Token == "" && startMatrix == nil {
 		fmt.Fprint(m.stderr, notConfigured)
 		return errNotConfigured
 	}
@@ -100,8 +103,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		log.Info("telegram: connected", "bot", "@"+fe.Username())
 		nets = append(nets, network{"telegram", telegram.KeyPrefix, fe})
 	}
-	if mx != nil {
-		n, err := m.startMatrix(ctx, *mx, svc, dbPath, log)
+	if startMatrix != nil {
+		n, err := startMatrix(ctx, svc, dbPath, log)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"maunium.net/go/mautrix/event"
 
@@ -117,29 +116,7 @@ func safeURL(s string) bool {
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
-// splitText cuts s into parts of at most limit bytes, preferring
-// paragraph breaks, then line breaks, then spaces, never inside a
-// character (unless the text is not UTF-8 at all).
+// splitText cuts s into parts of at most limit bytes.
 func splitText(s string, limit int) []string {
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-	var parts []string
-	for len(s) > limit {
-		cut := limit
-		for cut > limit-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		head := s[:cut]
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > len(head)/2 {
-				cut = i
-				break
-			}
-		}
-		parts = append(parts, strings.TrimSpace(s[:cut]))
-		s = strings.TrimSpace(s[cut:])
-	}
-	if s != "" {
-		parts = append(parts, s)
-	}
-	return parts
+	return bot.SplitText(s, limit, func(_ rune, width int) int { return width })
 }

@@ -96,41 +96,7 @@ func units(s string) int {
 	return n
 }
 
-// splitText cuts s into parts of at most limit units, preferring
-// paragraph breaks, then line breaks, then spaces.
+// splitText cuts s into parts Telegram accepts, counting as it does.
 func splitText(s string, limit int) []string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	var parts []string
-	for units(s) > limit {
-		cut := cutPoint(s, limit)
-		parts = append(parts, strings.TrimSpace(s[:cut]))
-		s = strings.TrimSpace(s[cut:])
-	}
-	if s != "" {
-		parts = append(parts, s)
-	}
-	return parts
-}
-
-// cutPoint is the byte offset of the best place to end a part of s of at
-// most limit units.
-func cutPoint(s string, limit int) int {
-	end, n := 0, 0
-	for i, r := range s {
-		if n+utf16.RuneLen(r) > limit {
-			break
-		}
-		n += utf16.RuneLen(r)
-		end = i + len(string(r))
-	}
-	head := s[:end]
-	for _, sep := range []string{"\n\n", "\n", " "} {
-		if i := strings.LastIndex(head, sep); i > len(head)/2 {
-			return i
-		}
-	}
-	return end
+	return bot.SplitText(s, limit, func(r rune, _ int) int { return utf16.RuneLen(r) })
 }

@@ -1,11 +1,12 @@
 package conversation
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/clavebot/clavebot/conversation/understand"
 )
 
 // MaxInputBytes is the longest message the engine reads. Longer ones get
@@ -22,9 +23,9 @@ const (
 // Engine decides the replies to one input, given what is known about the
 // user. It holds no per-user state and is safe for concurrent use.
 type Engine struct {
-	cat   *Catalog
-	match *Matcher
-	now   func() time.Time
+	cat *Catalog
+	ip  *understand.Interpreter
+	now func() time.Time
 }
 
 // Option configures an Engine.
@@ -36,7 +37,7 @@ func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = n
 
 // NewEngine returns an engine over the catalogue cat.
 func NewEngine(cat *Catalog, opts ...Option) *Engine {
-	e := &Engine{cat: cat, match: newCatalogMatcher(cat), now: time.Now}
+	e := &Engine{cat: cat, ip: understand.New(cat.Topics()), now: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
@@ -53,8 +54,14 @@ type Decision struct {
 	Forget bool
 	// Topic is the knowledge-base topic answered, if any, for statistics.
 	Topic string
-	// NotUnderstood is set when the input matched nothing.
+	// NotUnderstood is set when the input matched nothing the bot can
+	// answer: a "which did you mean", a request to rephrase or an
+	// out-of-scope reply.
 	NotUnderstood bool
+	// Clarify is set when the reply asks which of several topics was meant.
+	Clarify bool
+	// OutOfScope is set when the reply says the bot only helps with Cl@ve.
+	OutOfScope bool
 }
 
 // turn carries one Handle call's working state.
@@ -64,6 +71,7 @@ type turn struct {
 	lang  Lang
 	now   time.Time
 	today Date
+	in    *understand.Interpretation
 	d     Decision
 }
 
@@ -78,7 +86,7 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 		u.Created = now
 	}
 	text, tooLong := cleanText(in.Text)
-	t.lang = t.chooseLang(in.LangHint, text)
+	t.lang = t.chooseLang(in.LangHint, "")
 	idle := now.Sub(u.LastSeen)
 	u.LastSeen = now
 	u.Blocked = false // they wrote, so they can be written to again
@@ -86,6 +94,10 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 	if firstContact && !strings.HasPrefix(text, "/") {
 		t.say(t.ui("welcome.first"))
 	}
+	// The letter stays the subject for one exchange; the last topic until
+	// another one is answered.
+	lastTopic, letterTalk := u.LastTopic, u.LetterTalk
+	u.LetterTalk = false
 	switch {
 	case tooLong:
 		t.say(t.ui("input.too_long"))
@@ -96,13 +108,16 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 		t.say(t.ui("input.empty"))
 		t.reoffer()
 	default:
-		t.text(text, idle)
+		t.text(text, in.LangHint, idle, lastTopic, letterTalk)
 	}
 	if len(t.d.Replies) == 0 {
 		// A path that forgot to answer is a bug, but the user must still
 		// hear back.
 		t.say(t.ui("input.not_understood"))
 		t.menu()
+	}
+	if u.Flow.Name == "letter" {
+		u.LetterTalk = true
 	}
 	t.remember()
 	return t.d
@@ -121,8 +136,9 @@ func (u *User) location() *time.Location {
 }
 
 // chooseLang applies the order: the user's choice, then the platform's
-// hint, then the language of the text, then what was used before.
-func (t *turn) chooseLang(hint, text string) Lang {
+// hint, then the language of the text (detected), then what was used
+// before.
+func (t *turn) chooseLang(hint string, detected Lang) Lang {
 	u := t.u
 	if u.LangChosen && u.Lang != "" {
 		return u.Lang
@@ -131,9 +147,9 @@ func (t *turn) chooseLang(hint, text string) Lang {
 		u.Lang = l
 		return l
 	}
-	if l, ok := DetectLang(text); ok {
-		u.Lang = l
-		return l
+	if detected != "" {
+		u.Lang = detected
+		return detected
 	}
 	if u.Lang != "" {
 		return u.Lang
@@ -160,112 +176,6 @@ func cleanText(s string) (string, bool) {
 		return r
 	}, s)
 	return strings.TrimSpace(s), false
-}
-
-// text handles a typed message.
-func (t *turn) text(text string, idle time.Duration) {
-	if found := FindSensitive(text); found != 0 {
-		t.warnSensitive(found)
-		// Only go on with what is left when it clearly says something:
-		// a guess built on a redacted message would be noise.
-		text = strings.TrimSpace(Redact(text))
-		if !asksSomething(text) || (!t.u.Flow.Active() && t.e.match.Match(text).Verdict != Confident) {
-			t.reoffer()
-			return
-		}
-	}
-	if strings.HasPrefix(text, "/") {
-		t.command(text)
-		return
-	}
-	if a := t.offeredAction(text); a != "" {
-		t.act(a)
-		return
-	}
-	if w := keyword(text); w != "" {
-		t.command("/" + w)
-		return
-	}
-	if f := t.u.Flow; f.Active() {
-		switch {
-		case idle > dropAfter:
-			t.u.Flow = Flow{}
-			t.say(t.ui("flow.dropped"))
-		case idle > resumeAfter:
-			t.offerResume(text)
-			return
-		default:
-			if t.flowText(text) {
-				return
-			}
-			t.question(text, true)
-			return
-		}
-	}
-	t.question(text, false)
-}
-
-// offeredAction maps a typed answer to one of the last offered buttons: its
-// number or its label.
-func (t *turn) offeredAction(text string) string {
-	offered := t.u.Offered
-	if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(text), ".")); err == nil {
-		if n >= 1 && n <= len(offered) {
-			return offered[n-1]
-		}
-		return "nav:no_such_option"
-	}
-	folded := plainWords(text)
-	for _, data := range offered {
-		if plainWords(t.label(data)) == folded {
-			return data
-		}
-	}
-	return ""
-}
-
-// question answers free text from the knowledge base. inFlow makes it offer
-// the interrupted flow again afterwards.
-func (t *turn) question(text string, inFlow bool) {
-	if s := smallTalk(text); s != "" {
-		t.say(t.ui("smalltalk." + s))
-		if inFlow {
-			t.reoffer()
-		} else if s != "thanks" {
-			t.menu()
-		}
-		return
-	}
-	r := t.e.match.Match(text)
-	switch r.Verdict {
-	case Confident:
-		t.answerTopic(r.Candidates[0].TopicID)
-		if inFlow {
-			t.reoffer()
-		}
-	case Unsure:
-		if inFlow {
-			t.say(t.ui("flow.not_an_answer"))
-			t.reoffer()
-			return
-		}
-		t.d.NotUnderstood = true
-		var buttons []Button
-		for _, c := range r.Candidates {
-			buttons = append(buttons, t.button("topic:"+c.TopicID))
-		}
-		buttons = append(buttons, t.button("flow:menu"))
-		t.reply(t.ui("match.did_you_mean"), nil, buttons)
-	default:
-		t.d.NotUnderstood = true
-		if inFlow {
-			t.say(t.ui("flow.not_an_answer"))
-			t.reoffer()
-			return
-		}
-		t.say(t.ui("match.out_of_scope"))
-		t.menu()
-	}
 }
 
 // remember stores the data of the last reply's buttons so that a number

@@ -3,7 +3,22 @@ package conversation
 import (
 	"strconv"
 	"strings"
+
+	"github.com/clavebot/clavebot/conversation/understand"
 )
+
+// fixFlow walks a troubleshooting guide (a topic with steps) one step at
+// a time. Its flows are named "fix.TOPIC"; the step is the index of the
+// step shown.
+type fixFlow struct{}
+
+func init() {
+	register(fixFlow{})
+	register(action{id: "fix", cmds: []string{"fix", "problema", "problemas"}, run: func(t *turn) {
+		t.endFlow()
+		t.fixList()
+	}})
+}
 
 // fixOrder is the order of the "something went wrong" menu: the most
 // common problems first.
@@ -11,6 +26,9 @@ var fixOrder = []string{
 	"sms_not_arriving", "support_number", "csv_expired", "letter_not_arrived",
 	"mobile_already_used", "level_refused", "login_no_qr", "request_timed_out",
 }
+
+func (fixFlow) name() string { return "fix." }
+func (fixFlow) start(t *turn) { t.fixList() }
 
 func (t *turn) fixList() {
 	var data []string
@@ -23,9 +41,31 @@ func (t *turn) fixList() {
 	t.reply(t.ui("fix.title"), nil, t.buttons(data...))
 }
 
+// startFix opens the guide of topic id at its first step.
 func (t *turn) startFix(id string) {
 	t.setFlow("fix."+id, "0")
-	t.fixAsk()
+	fixFlow{}.ask(t)
+}
+
+// guideTopic answers a typed question about a problem with the guide's
+// overview and its first step, so that the next message can answer it.
+func (t *turn) guideTopic(id string) {
+	tp := t.e.cat.Topic(id)
+	t.setFlow("fix."+id, "0")
+	if t.in != nil && t.in.Digits == understand.DigitsDiffer {
+		// They already saw the cause: "it shows ***123 but mine ends 456".
+		for i, s := range tp.Steps {
+			if s.Check {
+				t.d.Topic, t.u.LastTopic = id, id
+				fixFlow{}.found(t, tp, i)
+				return
+			}
+		}
+	}
+	t.topicReply(id, false)
+	t.personalNote(id)
+	t.setFlow("fix."+id, "0")
+	fixFlow{}.stepReply(t, tp, 0, "")
 }
 
 // fixTopic returns the topic and step index of the user's troubleshooting
@@ -43,17 +83,34 @@ func (t *turn) fixTopic() (tp *Topic, step int, ok bool) {
 	return tp, step, true
 }
 
-func (t *turn) fixAsk() {
+func (f fixFlow) ask(t *turn) {
 	tp, step, ok := t.fixTopic()
 	if !ok {
 		t.endFlow()
 		t.fixList()
 		return
 	}
+	f.stepReply(t, tp, step, "")
+}
+
+// stepReply shows a step, after lead when there is one.
+func (fixFlow) stepReply(t *turn, tp *Topic, step int, lead string) {
+	s := tp.Steps[step]
 	head := t.ui("fix.step", "n", strconv.Itoa(step+1), "total", strconv.Itoa(len(tp.Steps)), "title", tp.Title.In(t.lang))
-	text := head + "\n\n" + tp.Steps[step].In(t.lang) + "\n\n" + t.ui("fix.did_it_help")
+	question := t.ui("fix.did_it_help")
+	if s.Check {
+		question = s.Ask.In(t.lang)
+	}
+	text := head + "\n\n" + s.Text.In(t.lang) + "\n\n" + question
+	if lead != "" {
+		text = lead + "\n\n" + text
+	}
 	prefix := "a:" + t.u.Flow.Name + ":" + t.u.Flow.Step + ":"
 	data := []string{prefix + "yes", prefix + "no"}
+	if s.Check {
+		// A question about what the user sees: a plain yes or no.
+		data = []string{prefix + "y", prefix + "n"}
+	}
 	if step > 0 {
 		data = append(data, "nav:back")
 	}
@@ -61,32 +118,117 @@ func (t *turn) fixAsk() {
 	t.reply(text, nil, t.buttons(data...))
 }
 
-func (t *turn) fixAnswer(value string) bool {
+func (f fixFlow) press(t *turn, _ string, value string) bool {
 	tp, step, ok := t.fixTopic()
 	if !ok {
 		return false
 	}
-	switch value {
-	case "yes":
-		t.endFlow()
-		t.reply(t.ui("fix.solved"), nil, t.buttons("flow:menu", "flow:topics"))
-	case "no":
-		if step+1 < len(tp.Steps) {
-			t.setFlow(t.u.Flow.Name, strconv.Itoa(step+1))
-			t.fixAsk()
-			return true
-		}
-		t.endFlow()
-		data := []string{}
-		for _, n := range tp.Next {
-			if n != "fix:"+tp.ID {
-				data = append(data, n)
-			}
-		}
-		data = append(data, "flow:menu")
-		t.reply(tp.Unsolved.In(t.lang), t.links(tp), t.buttons(data...))
+	check := tp.Steps[step].Check
+	switch {
+	case check && value == "y":
+		f.next(t, tp, step)
+	case check && value == "n":
+		f.found(t, tp, step)
+	case !check && value == "yes":
+		f.solved(t)
+	case !check && value == "no":
+		f.next(t, tp, step)
 	default:
 		return false
 	}
 	return true
+}
+
+// reply reads what the user says of the step: it worked, it still fails,
+// they did it, or what they see ("it shows ***123 but mine ends 456").
+func (f fixFlow) reply(t *turn) bool {
+	tp, step, ok := t.fixTopic()
+	if !ok {
+		return false
+	}
+	in := t.in
+	if in.Digits == understand.DigitsDiffer {
+		for i, s := range tp.Steps {
+			if s.Check {
+				f.found(t, tp, i)
+				return true
+			}
+		}
+	}
+	if tp.Steps[step].Check {
+		switch {
+		case in.Outcome == understand.Fixed && in.Answer != understand.No:
+			f.solved(t)
+		case in.Answer == understand.Yes, in.Digits == understand.DigitsMatch:
+			f.next(t, tp, step)
+		case in.Answer == understand.No:
+			f.found(t, tp, step)
+		case in.Outcome == understand.Failing, in.Outcome == understand.Tried:
+			f.next(t, tp, step)
+		default:
+			return false
+		}
+		return true
+	}
+	switch {
+	case in.Outcome == understand.Fixed:
+		f.solved(t)
+	case in.Outcome == understand.Failing, in.Outcome == understand.Tried, in.Answer == understand.No:
+		f.next(t, tp, step)
+	case in.Answer == understand.Yes && !in.Rest:
+		f.solved(t)
+	default:
+		return false
+	}
+	return true
+}
+
+func (fixFlow) solved(t *turn) {
+	t.endFlow()
+	t.reply(t.ui("fix.solved"), nil, t.buttons("flow:menu", "flow:topics"))
+}
+
+// found says what to do once a check step has found the cause.
+func (fixFlow) found(t *turn, tp *Topic, step int) {
+	s := tp.Steps[step]
+	t.endFlow()
+	data := append(append([]string{}, s.FoundNext...), "flow:menu")
+	t.reply(s.Found.In(t.lang), t.links(tp), t.buttons(data...))
+}
+
+// next moves to the following step, or to what to do when none helped.
+func (f fixFlow) next(t *turn, tp *Topic, step int) {
+	if step+1 < len(tp.Steps) {
+		t.setFlow(t.u.Flow.Name, strconv.Itoa(step+1))
+		f.stepReply(t, tp, step+1, t.ui("fix.next"))
+		return
+	}
+	t.endFlow()
+	var data []string
+	for _, n := range tp.Next {
+		if n != "fix:"+tp.ID {
+			data = append(data, n)
+		}
+	}
+	data = append(data, "flow:menu")
+	t.reply(tp.Unsolved.In(t.lang), t.links(tp), t.buttons(data...))
+}
+
+func (f fixFlow) back(t *turn) {
+	if n, err := strconv.Atoi(t.u.Flow.Step); err == nil && n > 0 {
+		t.setFlow(t.u.Flow.Name, strconv.Itoa(n-1))
+		f.ask(t)
+		return
+	}
+	t.endFlow()
+	t.fixList()
+}
+
+func (fixFlow) commands() []string { return nil }
+
+func (fixFlow) expect(t *turn, _ string) understand.Expect {
+	if tp, step, ok := t.fixTopic(); ok && tp.Steps[step].Check {
+		return understand.ExpectCheck
+	}
+	return understand.ExpectOutcome
 }

@@ -1,13 +1,24 @@
 package conversation
 
 import (
-	"errors"
 	"strconv"
+
+	"github.com/clavebot/clavebot/conversation/understand"
 )
 
-// letterStart opens letter tracking at the step that fits what the user
-// has told us so far.
-func (t *turn) letterStart() {
+// letterFlow tracks the invitation letter: asked for, arrived, the date
+// printed on it. What it records can also be told in free text anywhere
+// (see letterNews); the flow only asks for what is still missing.
+type letterFlow struct{}
+
+func init() { register(letterFlow{}) }
+
+func (letterFlow) name() string       { return "letter" }
+func (letterFlow) commands() []string { return []string{"letter", "carta"} }
+
+// start opens letter tracking at the step that fits what the user has
+// told us so far.
+func (f letterFlow) start(t *turn) {
 	l := t.u.Letter
 	switch {
 	case !t.u.RegisteredOn.IsZero():
@@ -16,18 +27,20 @@ func (t *turn) letterStart() {
 			t.buttons("topic:after_registration", "a:letter:registered:newletter", "flow:menu"))
 		t.setFlow("letter", "registered")
 	case !l.Dated.IsZero():
-		t.letterAsk("status")
+		f.askStep(t, "status")
 	case !l.ArrivedOn.IsZero():
-		t.letterAsk("date")
+		f.askStep(t, "date")
 	case !l.RequestedOn.IsZero():
-		t.letterAsk("arrived")
+		f.askStep(t, "arrived")
 	default:
-		t.letterAsk("requested")
+		f.askStep(t, "requested")
 	}
 }
 
-// letterAsk shows a step of the letter flow.
-func (t *turn) letterAsk(step string) {
+func (f letterFlow) ask(t *turn) { f.askStep(t, t.u.Flow.Step) }
+
+// askStep shows a step of the letter flow.
+func (f letterFlow) askStep(t *turn, step string) {
 	t.setFlow("letter", step)
 	a := func(v string) string { return "a:letter:" + step + ":" + v }
 	switch step {
@@ -40,7 +53,7 @@ func (t *turn) letterAsk(step string) {
 	case "status":
 		t.reply(t.letterStatus(), nil, t.buttons("flow:registered", a("change"), "fix:csv_expired", "topic:letter_complete", "flow:menu"))
 	default:
-		t.letterStart()
+		f.start(t)
 	}
 }
 
@@ -61,91 +74,82 @@ func (t *turn) letterStatus() string {
 	return t.ui("letter.status.valid", args...)
 }
 
-func (t *turn) letterAnswer(step, value string) bool {
+func (f letterFlow) press(t *turn, step, value string) bool {
 	l := &t.u.Letter
 	switch step + ":" + value {
 	case "requested:yes":
 		l.RequestedOn = t.today
 		t.say(t.ui("letter.requested_saved"))
-		t.letterAsk("arrived")
+		f.askStep(t, "arrived")
 	case "requested:no":
 		t.endFlow()
 		t.answerTopic("letter_request")
 	case "requested:arrived", "arrived:yes":
 		l.ArrivedOn = t.today
-		t.letterAsk("date")
+		f.askStep(t, "date")
 	case "arrived:no":
-		t.endFlow()
-		key := "letter.wait"
-		if !l.RequestedOn.IsZero() && l.RequestedOn.DaysUntil(t.today) > 14 {
-			key = "letter.wait_long"
-		}
-		t.reply(t.ui(key, "date", t.formatDate(l.RequestedOn)), nil,
-			t.buttons("topic:letter_not_arrived", "topic:tax_address", "flow:menu"))
+		t.letterNotYet()
 	case "arrived:lost":
 		t.endFlow()
 		t.answerTopic("letter_not_arrived")
 	case "status:change", "registered:newletter":
 		t.u.RegisteredOn = Date{}
-		t.letterAsk("date")
+		f.askStep(t, "date")
 	default:
 		return false
 	}
 	return true
 }
 
-// letterText reads typed answers to the letter flow's steps.
-func (t *turn) letterText(step, text string) bool {
-	if step == "date" {
-		return t.letterDate(text)
+// reply reads typed answers to the flow's yes/no steps; dates and news
+// are letterNews's business, which runs right after.
+func (f letterFlow) reply(t *turn) bool {
+	step := t.u.Flow.Step
+	in := t.in
+	if len(in.Progress) > 0 || len(in.Dates) > 0 {
+		return false
 	}
-	if v := yesNo(text); v == "yes" || v == "no" {
-		return t.letterAnswer(step, v)
+	switch {
+	case step == "requested" && in.Answer == understand.Yes:
+		return f.press(t, step, "yes")
+	case step == "requested" && in.Answer == understand.No:
+		return f.press(t, step, "no")
+	case step == "arrived" && in.Answer == understand.Yes:
+		return f.press(t, step, "yes")
+	case step == "arrived" && in.Answer == understand.No:
+		return f.press(t, step, "no")
+	case step == "date" && in.Answer == understand.Unsure:
+		t.reply(t.ui("letter.date.where"), nil, t.buttons("nav:back", "flow:menu"))
+		return true
 	}
 	return false
 }
 
-// letterDate records the date printed on the letter, or explains why the
-// text cannot be that date.
-func (t *turn) letterDate(text string) bool {
-	d, err := ParseDate(text, t.today)
-	switch {
-	case errors.Is(err, ErrNoDate):
-		// It may be a question asked mid-flow ("where is the date?").
-		if t.e.match.Match(text).Verdict == Confident {
-			return false
-		}
-		t.reply(t.ui("letter.date.none"), nil, t.buttons("nav:back", "flow:menu"))
-		return true
-	case errors.Is(err, ErrImpossibleDate), err != nil:
-		t.reply(t.ui("letter.date.impossible"), nil, t.buttons("nav:back", "flow:menu"))
-		return true
-	case t.today.Before(d):
-		t.reply(t.ui("letter.date.future", "date", t.formatDate(d)), nil, t.buttons("nav:back", "flow:menu"))
-		return true
-	}
-	l := &t.u.Letter
-	l.Dated = d
-	if l.ArrivedOn.IsZero() {
-		l.ArrivedOn = t.today
+func (f letterFlow) back(t *turn) {
+	if t.u.Flow.Step == "date" {
+		f.askStep(t, "arrived")
+		return
 	}
 	t.endFlow()
-	if l.Expires().Before(t.today) {
-		t.u.Reminders = nil
-		t.reply(t.letterStatus(), nil, t.buttons("fix:csv_expired", "topic:letter_request", "flow:route", "flow:menu"))
-		return true
+	t.menu()
+}
+
+func (letterFlow) expect(_ *turn, step string) understand.Expect {
+	if step == "date" {
+		return understand.ExpectDate
 	}
-	t.schedule()
-	text = t.letterStatus() + "\n\n" + t.ui("letter.saved")
-	if len(t.u.Reminders) > 0 {
-		text += " " + t.ui("letter.reminders")
+	return understand.ExpectYesNo
+}
+
+// letterNotYet answers "not yet" to "has the letter arrived?".
+func (t *turn) letterNotYet() {
+	l := t.u.Letter
+	t.endFlow()
+	key := "letter.wait"
+	if !l.RequestedOn.IsZero() && l.RequestedOn.DaysUntil(t.today) > 14 {
+		key = "letter.wait_long"
 	}
-	data := []string{"topic:letter_complete", "flow:registered"}
-	if t.u.TimeZone == "" {
-		text += "\n\n" + t.ui("letter.zone_hint")
-		data = append(data, "tz:Atlantic/Canary")
-	}
-	data = append(data, "flow:menu")
-	t.reply(text, nil, t.buttons(data...))
-	return true
+	t.reply(t.ui(key, "date", t.formatDate(l.RequestedOn)), nil,
+		t.buttons("topic:letter_not_arrived", "topic:tax_address", "flow:menu"))
+	t.u.LetterTalk = true
 }

@@ -1,9 +1,18 @@
 package conversation
 
-import "strings"
+import "github.com/clavebot/clavebot/conversation/understand"
 
-// The route chooser asks these in order; a certificate ends it early.
-var routeSteps = []string{"cert", "doc", "office", "address"}
+// routeFlow is the route chooser: a short interview that ends in one
+// recommendation. Its answers are slots that any message may fill ("I have
+// a TIE and no certificate"), so it asks only what it does not know yet.
+type routeFlow struct{}
+
+func init() { register(routeFlow{}) }
+
+// The interview's questions, in the order they are asked. Each is asked
+// only when its answer can still change the recommendation: a certificate
+// ends it at once, and the document matters only for video identification.
+var routeSteps = []string{"cert", "office", "doc", "address"}
 
 // routeChoices are the answers each question accepts, as button values.
 var routeChoices = map[string][]string{
@@ -13,7 +22,20 @@ var routeChoices = map[string][]string{
 	"address": {"yes", "no", "unsure"},
 }
 
-func (t *turn) routeAsk(step string) {
+func (routeFlow) name() string       { return "route" }
+func (routeFlow) commands() []string { return []string{"route", "ruta"} }
+
+func (f routeFlow) start(t *turn) {
+	t.endFlow()
+	t.setFlow("route", "cert")
+	if t.in != nil {
+		f.absorb(t)
+	}
+	f.next(t)
+}
+
+func (routeFlow) ask(t *turn) {
+	step := t.u.Flow.Step
 	if routeChoices[step] == nil {
 		step = "cert"
 	}
@@ -29,34 +51,90 @@ func (t *turn) routeAsk(step string) {
 	t.reply(t.ui("route.q."+step), nil, t.buttons(data...))
 }
 
-func (t *turn) routeText(step, text string) bool {
-	v := yesNo(text)
-	if step == "doc" {
-		v = docKind(text)
-	}
+func (f routeFlow) press(t *turn, step, value string) bool {
 	for _, c := range routeChoices[step] {
-		if c == v {
-			return t.routeAnswer(step, v)
+		if c == value {
+			f.set(t, step, value)
+			f.next(t)
+			return true
 		}
 	}
 	return false
 }
 
-// docKind reads which identity document a user has from free text.
-func docKind(text string) string {
-	words := " " + plainWords(text) + " "
+// reply fills the slots the message speaks to, the current question's
+// first, and moves on.
+func (f routeFlow) reply(t *turn) bool {
+	in := t.in
+	step := t.u.Flow.Step
+	filled := f.absorb(t)
+	if _, ok := t.u.Flow.Answers[step]; !ok {
+		v := ""
+		switch {
+		case step == "doc":
+		case in.Answer == understand.Yes:
+			v = "yes"
+		case in.Answer == understand.No:
+			v = "no"
+		case in.Answer == understand.Unsure && step != "office":
+			v = "unsure"
+		case in.Acts.Has(understand.ActAck) && !in.Rest:
+			v = "yes"
+		}
+		if v != "" {
+			f.set(t, step, v)
+			filled = true
+		}
+	}
+	if in.Case.Document == understand.DocPassport && t.u.Flow.Answers["doc"] == "" {
+		t.endFlow()
+		t.answerTopic("no_nie")
+		return true
+	}
+	if !filled {
+		return false
+	}
+	f.next(t)
+	return true
+}
+
+// absorb copies into the slots what the message says of the user's case.
+func (f routeFlow) absorb(t *turn) bool {
+	c := t.in.Case
+	filled := false
+	set := func(step, v string) {
+		if v != "" {
+			f.set(t, step, v)
+			filled = true
+		}
+	}
+	set("cert", triValue(c.Certificate))
 	switch {
-	case strings.Contains(words, " nie ") || strings.Contains(words, " tie ") ||
-		strings.Contains(words, "foreign") || strings.Contains(words, "extranjer") ||
-		strings.Contains(words, "residen") || strings.Contains(words, "certificate") || strings.Contains(words, "certificado"):
-		return "nie"
-	case strings.Contains(words, " dni ") || strings.Contains(words, "spanish") || strings.Contains(words, "espanol"):
-		return "dni"
+	case c.Document.HasNIE():
+		set("doc", "nie")
+	case c.Document == understand.DocDNI:
+		set("doc", "dni")
+	}
+	if v := triValue(c.Office); v != "unsure" {
+		set("office", v)
+	}
+	set("address", triValue(c.Address))
+	return filled
+}
+
+func triValue(v understand.Tri) string {
+	switch v {
+	case understand.TriYes:
+		return "yes"
+	case understand.TriNo:
+		return "no"
+	case understand.TriUnsure:
+		return "unsure"
 	}
 	return ""
 }
 
-func (t *turn) routeAnswer(step, value string) bool {
+func (routeFlow) set(t *turn, step, value string) {
 	f := &t.u.Flow
 	if f.Answers == nil {
 		f.Answers = map[string]string{}
@@ -65,18 +143,60 @@ func (t *turn) routeAnswer(step, value string) bool {
 	if step == "cert" && value == "unsure" {
 		t.say(t.ui("route.cert_explained"))
 	}
-	if step == "cert" && value == "yes" {
-		t.routeResult("certificate")
-		return true
+}
+
+// next asks the first question not answered yet whose answer matters, or
+// recommends.
+func (f routeFlow) next(t *turn) {
+	a := t.u.Flow.Answers
+	if a["cert"] == "yes" {
+		f.result(t, "certificate")
+		return
 	}
+	for _, s := range routeSteps {
+		if _, ok := a[s]; ok || !routeNeeds(a, s) {
+			continue
+		}
+		t.setFlow("route", s)
+		f.ask(t)
+		return
+	}
+	f.result(t, recommendRoute(a))
+}
+
+// routeNeeds reports whether question step can still change the outcome
+// given the answers so far.
+func routeNeeds(a map[string]string, step string) bool {
+	switch step {
+	case "office":
+		return a["address"] != "yes"
+	case "doc":
+		// Only video identification depends on it, and only when
+		// neither the letter nor an office will do.
+		return a["office"] != "yes" && a["address"] != "yes"
+	}
+	return true
+}
+
+func (routeFlow) back(t *turn) {
+	fl := &t.u.Flow
 	for i, s := range routeSteps {
-		if s == step && i+1 < len(routeSteps) {
-			t.routeAsk(routeSteps[i+1])
-			return true
+		if s == fl.Step && i > 0 {
+			delete(fl.Answers, routeSteps[i-1])
+			t.setFlow("route", routeSteps[i-1])
+			routeFlow{}.ask(t)
+			return
 		}
 	}
-	t.routeResult(recommendRoute(f.Answers))
-	return true
+	t.endFlow()
+	t.menu()
+}
+
+func (routeFlow) expect(_ *turn, step string) understand.Expect {
+	if step == "doc" {
+		return understand.ExpectDocument
+	}
+	return understand.ExpectYesNo
 }
 
 // recommendRoute picks one registration route from the interview answers.
@@ -106,7 +226,7 @@ var routeFollowUps = map[string][]string{
 	"address_first": {"topic:tax_address", "topic:in_person", "topic:letter_request"},
 }
 
-func (t *turn) routeResult(route string) {
+func (routeFlow) result(t *turn, route string) {
 	a := t.u.Flow.Answers
 	t.u.Route = route
 	t.endFlow()
@@ -116,17 +236,43 @@ func (t *turn) routeResult(route string) {
 	}
 	data := append(append([]string{}, routeFollowUps[route]...), "flow:route", "flow:menu")
 	t.reply(text, nil, t.buttons(data...))
+	if route == "letter" {
+		t.u.LetterTalk = true
+	}
 }
 
-func (t *turn) routeBack() {
-	f := &t.u.Flow
-	for i, s := range routeSteps {
-		if s == f.Step && i > 0 {
-			delete(f.Answers, routeSteps[i-1])
-			t.routeAsk(routeSteps[i-1])
-			return
+// registerTopics are the topics of a question about how to register.
+var registerTopics = map[string]bool{
+	"routes": true, "certificate_route": true, "who_can_register": true, "requirements": true, "letter_request": true,
+	"in_person": true, "video_id": true, "what_is_clave": true,
+}
+
+// routeFromCase answers a message outside any flow that tells enough of
+// the user's case to recommend a route ("I have the electronic DNI, how do
+// I get Cl@ve?") by opening the route chooser with what it says.
+func (t *turn) routeFromCase() bool {
+	in := t.in
+	c := in.Case
+	known := 0
+	for _, v := range []understand.Tri{c.Certificate, c.Office, c.Address} {
+		if v == understand.TriYes || v == understand.TriNo {
+			known++
 		}
 	}
-	t.endFlow()
-	t.menu()
+	aboutRegistering := in.HowToRegister || in.Has(understand.RequestFlow)
+	if !(aboutRegistering && known >= 1 || known >= 2) {
+		return false
+	}
+	routeFlow{}.start(t)
+	if t.u.Flow.Name == "route" && in.HowToRegister {
+		// Still a question to ask: answer theirs first, in short.
+		last := len(t.d.Replies) - 1
+		question := t.d.Replies[last]
+		t.d.Replies = t.d.Replies[:last]
+		if tp := t.e.cat.Topic("routes"); tp != nil {
+			t.say(tp.Short.In(t.lang))
+		}
+		t.d.Replies = append(t.d.Replies, question)
+	}
+	return true
 }

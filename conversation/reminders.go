@@ -23,12 +23,16 @@ func (u *User) Location() *time.Location { return u.location() }
 // loc, keeping only the times after now. Times are computed on loc's
 // calendar, so daylight-saving changes never move a reminder off 10:00.
 func ReminderTimes(dated Date, loc *time.Location, now time.Time) []time.Time {
+	return reminderTimes(dated, loc, now, ReminderDaysBefore)
+}
+
+func reminderTimes(dated Date, loc *time.Location, now time.Time, daysBefore []int) []time.Time {
 	if dated.IsZero() {
 		return nil
 	}
 	last := dated.AddDays(CSVValidDays)
 	var out []time.Time
-	for _, before := range ReminderDaysBefore {
+	for _, before := range daysBefore {
 		d := last.AddDays(-before)
 		at := time.Date(d.Year, d.Month, d.Day, ReminderHour, 0, 0, 0, loc).UTC()
 		if at.After(now) {
@@ -46,7 +50,16 @@ func (t *turn) schedule() {
 		u.Reminders = nil
 		return
 	}
-	u.Reminders = ReminderTimes(u.Letter.Dated, u.location(), t.now)
+	u.Reminders = reminderTimes(u.Letter.Dated, u.location(), t.now, t.reminderDays())
+}
+
+// reminderDays are the days before the code's last day the user is
+// reminded on: the usual ones and those they asked for, latest first.
+func (t *turn) reminderDays() []int {
+	days := append(slices.Clone(ReminderDaysBefore), t.u.RemindDaysBefore...)
+	slices.Sort(days)
+	slices.Reverse(days)
+	return slices.Compact(days)
 }
 
 // RemindNow renders the reminder due at due for u and takes it, with any

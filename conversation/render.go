@@ -122,13 +122,21 @@ func (t *turn) menu() {
 }
 
 // answerTopic replies with a topic's short answer and its follow-ups.
-func (t *turn) answerTopic(id string) {
+func (t *turn) answerTopic(id string) { t.topicReply(id, true) }
+
+// topicReply replies with a topic's short answer, with its follow-up
+// buttons or, when a guide takes over right after, without.
+func (t *turn) topicReply(id string, withButtons bool) {
 	tp := t.e.cat.Topic(id)
 	if tp == nil {
 		t.menu()
 		return
 	}
 	t.d.Topic = id
+	t.u.LastTopic = id
+	if letterTopics[id] {
+		t.u.LetterTalk = true
+	}
 	var data []string
 	if len(tp.More) > 0 {
 		data = append(data, "more:"+id)
@@ -142,6 +150,9 @@ func (t *turn) answerTopic(id string) {
 		}
 	}
 	data = append(data, "flow:menu")
+	if !withButtons {
+		data = nil
+	}
 	t.reply(tp.Short.In(t.lang), t.links(tp), t.buttons(data...))
 }
 
@@ -153,6 +164,7 @@ func (t *turn) answerMore(id string) {
 		return
 	}
 	t.d.Topic = id
+	t.u.LastTopic = id
 	data := append([]string{}, tp.Next...)
 	if len(tp.Steps) > 0 && !strings.Contains(strings.Join(data, " "), "fix:"+id) {
 		data = append([]string{"fix:" + id}, data...)
@@ -167,6 +179,19 @@ func (t *turn) links(tp *Topic) []Link {
 		out = append(out, Link{Title: l.Title.In(t.lang), URL: l.URL})
 	}
 	return out
+}
+
+// personalNote adds what the user's own record says to an answer about
+// topic id: the letter's dates when the answer is about its code.
+func (t *turn) personalNote(id string) {
+	l := t.u.Letter
+	switch {
+	case (id == "csv_code" || id == "csv_expired" || id == "letter_complete") && !l.Dated.IsZero():
+		t.say(t.letterStatus())
+	case id == "letter_not_arrived" && !l.RequestedOn.IsZero() && l.Dated.IsZero() && l.RequestedOn.Before(t.today):
+		t.say(t.ui("letter.requested_on", "date", t.formatDate(l.RequestedOn),
+			"days", fmt.Sprint(l.RequestedOn.DaysUntil(t.today))))
+	}
 }
 
 // formatDate writes d as people read dates in the turn's language.
@@ -194,13 +219,6 @@ func plainWords(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// asksSomething reports whether what is left of a message after its
-// personal data was removed still says something: a question mark, or a
-// few words ("my NIE is [...]" is only the number, introduced).
-func asksSomething(s string) bool {
-	return strings.ContainsRune(s, '?') || len(strings.Fields(plainWords(s))) >= 4
 }
 
 var (

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"fmt"
+	"github.com/clavebot/clavebot/conversation/understand"
 	"slices"
 	"strings"
 )
@@ -73,7 +74,7 @@ func Unanswerable(text string) string {
 	if tooLong {
 		return ""
 	}
-	s := plainWords(Redact(text))
+	s := plainWords(understand.Redact(text))
 	if len(s) > 200 {
 		s = strings.ToValidUTF8(s[:200], "")
 	}

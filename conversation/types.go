@@ -1,33 +1,22 @@
 package conversation
 
-import "strings"
+import "github.com/clavebot/clavebot/conversation/content"
 
 // Lang is a reply language.
-type Lang string
+type Lang = content.Lang
 
 // The languages the bot speaks.
 const (
-	English Lang = "en"
-	Spanish Lang = "es"
+	English = content.English
+	Spanish = content.Spanish
 )
 
 // Langs lists every supported language, in the order menus show them.
-var Langs = []Lang{English, Spanish}
+var Langs = content.Langs
 
 // ParseLang maps a language name or a platform language code such as
 // "es-ES" to a supported language. It reports false for anything else.
-func ParseLang(s string) (Lang, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch {
-	case s == "":
-		return "", false
-	case strings.HasPrefix(s, "es"), s == "spanish", s == "castellano", s == "espanol", s == "español":
-		return Spanish, true
-	case strings.HasPrefix(s, "en"), s == "english", s == "ingles", s == "inglés":
-		return English, true
-	}
-	return "", false
-}
+func ParseLang(s string) (Lang, bool) { return content.ParseLang(s) }
 
 // Input is one thing a user did: typed a message or pressed a button.
 type Input struct {

@@ -1,6 +1,10 @@
 package conversation
 
-import "time"
+import (
+	"time"
+
+	"github.com/clavebot/clavebot/conversation/understand"
+)
 
 // User is everything the bot remembers about one person. It holds only
 // choices, dates and checklist ticks: never a CSV code, a document number
@@ -28,10 +32,24 @@ type User struct {
 	Letter Letter `json:"letter,omitzero"`
 	// RegisteredOn is the day the user told us they completed registration.
 	RegisteredOn Date `json:"registered_on,omitzero"`
+	// RemindDaysBefore are extra days before the code's last day the user
+	// asked to be reminded on ("remind me 3 days before"), on top of
+	// ReminderDaysBefore.
+	RemindDaysBefore []int `json:"remind_days_before,omitempty"`
 	// Reminders are the pending reminder times, ascending, in UTC. The
 	// store keeps its due index in step with this list in the same
 	// transaction, so changing it is all it takes to (un)schedule.
 	Reminders []time.Time `json:"reminders,omitempty"`
+
+	// LastTopic is the knowledge-base topic of the last answer, so that a
+	// follow-up question ("and how long does that take?") can lean on it.
+	LastTopic string `json:"last_topic,omitempty"`
+	// LetterTalk is set when the last exchange was about the invitation
+	// letter, so that a bare date that follows is read as its date.
+	LetterTalk bool `json:"letter_talk,omitempty"`
+	// Document is the kind of identity document the user said they hold
+	// (never its number).
+	Document string `json:"document,omitempty"`
 
 	// Blocked is set when the user's platform refused a message because
 	// the user blocked the bot; nothing is sent until they write again.
@@ -41,6 +59,12 @@ type User struct {
 	Created  time.Time `json:"created,omitzero"`
 	LastSeen time.Time `json:"last_seen,omitzero"`
 }
+
+// Date is a calendar day, such as the date printed on a letter.
+type Date = understand.Date
+
+// DateOf returns the calendar day of t in t's location.
+func DateOf(t time.Time) Date { return understand.DateOf(t) }
 
 // Letter tracks the invitation letter of the invitation-letter route.
 type Letter struct {

@@ -59,7 +59,7 @@ func clavebot(t testing.TB, env []string, input string, args ...string) (string,
 // one database: what the first run recorded is there in the second.
 func TestChatProgressSurvivesRestart(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bot.db")
-	out, stderr, code := clavebot(t, nil, "/checklist\n1\n2\n/letter\n3\n20/11/2026\n", "chat", "--db", db, "--lang", "en")
+	out, stderr, code := clavebot(t, nil, "/checklist\n1\nyes i know it\n/letter\n3\n20/11/2026\n", "chat", "--db", db, "--lang", "en")
 	if code != 0 {
 		t.Fatalf("first run exited %d: %s", code, stderr)
 	}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package conversation
-
-const raceEnabled = false

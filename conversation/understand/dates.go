@@ -1,0 +1,277 @@
+package understand
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DateMention is one date a message mentions.
+type DateMention struct {
+	Date Date
+	// Impossible is set for something shaped like a date that is not on
+	// the calendar, such as 31/02; Date is then zero.
+	Impossible bool
+	// Relative is set for a date counted from today ("two weeks ago",
+	// "last tuesday"), Approximate for a vague one ("last week").
+	Relative, Approximate bool
+	// NoYear is set for a date written without its year: it was read as
+	// the most recent such day.
+	NoYear bool
+	// Role is what the words around it say it is the date of.
+	Role DateRole
+	// Negated is set for a date the user rules out: "17/10, not 22/10".
+	Negated bool
+
+	start, end int // byte offsets in the folded text
+}
+
+// DateRole is what a date is the date of.
+type DateRole uint8
+
+// The roles a date can have.
+const (
+	RoleUnsaid  DateRole = iota
+	RolePrinted          // the date printed on the letter: "dated 22/10", "pone 3/11"
+	RoleArrival          // when the letter arrived: "it came yesterday"
+	RoleRequest          // when the letter was asked for: "I asked for it on the 2nd"
+)
+
+var (
+	numberWord = `a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|` +
+		`a couple of|couple of|a few|few|` +
+		`un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|veinte|treinta|un par de|unos|unas|\d{1,3}`
+
+	agoRE = regexp.MustCompile(`\b(` + numberWord + `)\s+(days?|weeks?|fortnights?|months?)\s+ago\b`)
+
+	haceRE = regexp.MustCompile(`\bhace\s+(?:ya\s+)?(?:como\s+)?(` + numberWord + `)\s+(dias?|semanas?|quincenas?|mes|meses)\b`)
+
+	weekdayRE = regexp.MustCompile(`\b(?:(last|past|this|on|el|este|next)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|` +
+		`lunes|martes|miercoles|jueves|viernes|sabado|domingo)(?:\s+(pasado|last|que viene|proximo))?\b`)
+
+	vagueRE = regexp.MustCompile(`\b(last week|the week before|la semana pasada|the other day|el otro dia|last month|el mes pasado)\b`)
+)
+
+var weekdays = map[string]time.Weekday{
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday,
+	"friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+	"lunes": time.Monday, "martes": time.Tuesday, "miercoles": time.Wednesday, "jueves": time.Thursday,
+	"viernes": time.Friday, "sabado": time.Saturday, "domingo": time.Sunday,
+}
+
+// numberValue reads a number written in digits or in words; vague ones
+// ("a few") count as 3.
+func numberValue(s string) (n int, vague bool) {
+	switch s {
+	case "a", "an", "one", "un", "una", "uno":
+		return 1, false
+	case "two", "a couple of", "couple of", "dos", "un par de":
+		return 2, false
+	case "three", "tres":
+		return 3, false
+	case "four", "cuatro":
+		return 4, false
+	case "five", "cinco":
+		return 5, false
+	case "six", "seis":
+		return 6, false
+	case "seven", "siete":
+		return 7, false
+	case "eight", "ocho":
+		return 8, false
+	case "nine", "nueve":
+		return 9, false
+	case "ten", "diez":
+		return 10, false
+	case "eleven", "once":
+		return 11, false
+	case "twelve", "doce":
+		return 12, false
+	case "thirteen", "trece":
+		return 13, false
+	case "fourteen", "catorce":
+		return 14, false
+	case "fifteen", "quince":
+		return 15, false
+	case "twenty", "veinte":
+		return 20, false
+	case "thirty", "treinta":
+		return 30, false
+	case "a few", "few", "unos", "unas":
+		return 3, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, true
+	}
+	return n, false
+}
+
+// unitDays is the length in days of a unit of time; a month counts as a
+// calendar month elsewhere, here as 30 days for offsets.
+func unitDays(unit string) int {
+	switch {
+	case strings.HasPrefix(unit, "week"), strings.HasPrefix(unit, "semana"):
+		return 7
+	case strings.HasPrefix(unit, "fortnight"), strings.HasPrefix(unit, "quincena"):
+		return 14
+	case strings.HasPrefix(unit, "month"), strings.HasPrefix(unit, "mes"):
+		return 30
+	}
+	return 1
+}
+
+// findDates lists the dates in folded text, in order of position. Where
+// two readings overlap, the more deliberate one (numeric first) wins.
+func findDates(s string, today Date) []DateMention {
+	if len(s) > maxDateInput {
+		s = s[:maxDateInput]
+	}
+	var out []DateMention
+	taken := func(a, b int) bool {
+		for _, m := range out {
+			if a < m.end && m.start < b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range datePatterns {
+		if !p.mayMatch(s) {
+			continue
+		}
+		for _, m := range p.re.FindAllStringSubmatchIndex(s, -1) {
+			if taken(m[0], m[1]) {
+				continue
+			}
+			d, v := p.extract(s, m, today)
+			switch v {
+			case realDate, realNoYear:
+				out = append(out, DateMention{Date: d, Relative: p.re == relativeDateRE, NoYear: v == realNoYear, start: m[0], end: m[1]})
+			case impossibleDate:
+				out = append(out, DateMention{Impossible: true, start: m[0], end: m[1]})
+			}
+		}
+	}
+	if hasLetters(s) {
+		out = appendRelative(out, s, today, taken)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	for i := range out {
+		out[i].Role, out[i].Negated = dateRole(s, out[i].start)
+	}
+	return out
+}
+
+func hasLetters(s string) bool {
+	return strings.Contains(s, "ago") || strings.Contains(s, "hace") || strings.Contains(s, "day") ||
+		strings.Contains(s, "es") || strings.Contains(s, "week") || strings.Contains(s, "dia") ||
+		strings.Contains(s, "mes") || strings.Contains(s, "mon") || strings.Contains(s, "ado")
+}
+
+func appendRelative(out []DateMention, s string, today Date, taken func(a, b int) bool) []DateMention {
+	add := func(m []int, d Date, approx bool) {
+		if !taken(m[0], m[1]) {
+			out = append(out, DateMention{Date: d, Relative: true, Approximate: approx, start: m[0], end: m[1]})
+		}
+	}
+	for _, re := range []*regexp.Regexp{agoRE, haceRE} {
+		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+			n, vague := numberValue(s[m[2]:m[3]])
+			unit := s[m[4]:m[5]]
+			if n <= 0 || n > 400 {
+				continue
+			}
+			var d Date
+			if u := unitDays(unit); u == 30 {
+				d = DateOf(today.Time(time.UTC).AddDate(0, -n, 0))
+			} else {
+				d = today.AddDays(-n * u)
+			}
+			add(m, d, vague)
+		}
+	}
+	for _, m := range weekdayRE.FindAllStringSubmatchIndex(s, -1) {
+		before, after := "", ""
+		if m[2] >= 0 {
+			before = s[m[2]:m[3]]
+		}
+		if m[6] >= 0 {
+			after = s[m[6]:m[7]]
+		}
+		if before == "next" || after == "que viene" || after == "proximo" {
+			continue // a day to come is no date of the past
+		}
+		wd := weekdays[s[m[4]:m[5]]]
+		back := (int(today.Time(time.UTC).Weekday()) - int(wd) + 7) % 7
+		if back == 0 {
+			back = 7
+		}
+		add(m, today.AddDays(-back), false)
+	}
+	for _, m := range vagueRE.FindAllStringSubmatchIndex(s, -1) {
+		days := 7
+		switch s[m[2]:m[3]] {
+		case "the other day", "el otro dia":
+			days = 3
+		case "last month", "el mes pasado":
+			days = 30
+		}
+		add(m, today.AddDays(-days), true)
+	}
+	return out
+}
+
+// The words that, just before a date, say what it is the date of.
+var (
+	printedCues = []string{"dated", "date", "dates", "dated the", "fecha", "fechada", "fechado", "con fecha", "pone", "says", "said", "reads",
+		"printed", "issued", "emitida", "emitido", "from", "es del", "son del", "del", "it says", "written", "dice"}
+	arrivalCues = []string{"came", "arrived", "arrives", "got it", "got", "received", "delivered", "turned up", "showed up",
+		"llego", "llegado", "ha llegado", "me llego", "recibi", "recibido", "recibida", "la recibi", "lo recibi"}
+	requestCues = []string{"asked", "asked for it", "requested", "requested it", "ordered", "applied", "pedi", "pedido", "la pedi",
+		"solicite", "solicitado", "la solicite"}
+	negationCues = []string{"not", "no", "not the", "no el", "no es el", "instead of", "en vez de", "en lugar del", "en lugar de", "rather than"}
+)
+
+// dateRole reads the words before a date, in its clause, for what it is
+// the date of: "it came yesterday" is an arrival, "came, 22 oct" is not.
+func dateRole(s string, start int) (DateRole, bool) {
+	from := max(0, start-40)
+	prefix := s[from:start]
+	if i := strings.LastIndexAny(prefix, ",;.!?:("); i >= 0 {
+		prefix = prefix[i+1:]
+	}
+	words := strings.Fields(strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+			return r
+		}
+		return ' '
+	}, prefix))
+	if from > 0 && len(words) > 0 && len(prefix) == start-from {
+		words = words[1:] // a word cut in two
+	}
+	// cueWithin reports whether a cue ends at most gap words before the date.
+	cueWithin := func(cues []string, gap int) bool {
+		for end := len(words); end >= max(0, len(words)-gap); end-- {
+			for _, c := range cues {
+				cw := strings.Fields(c)
+				if end-len(cw) >= 0 && strings.Join(words[end-len(cw):end], " ") == c {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	negated := cueWithin(negationCues, 0)
+	switch {
+	case cueWithin(printedCues, 2):
+		return RolePrinted, negated
+	case cueWithin(arrivalCues, 2):
+		return RoleArrival, negated
+	case cueWithin(requestCues, 3):
+		return RoleRequest, negated
+	}
+	return RoleUnsaid, negated
+}

@@ -51,6 +51,11 @@ func (t *turn) text(text, hint string, idle time.Duration, lastTopic string, let
 	}
 	if in.Sensitive != 0 {
 		t.warnSensitive(in.Sensitive)
+		if in.Sensitive.Has(understand.SensitiveCSV) && len(in.Dates) == 0 {
+			// "does this code work?": nothing here can tell.
+			t.reply(t.ui("sensitive.csv_check"), nil, t.buttons("topic:letter_complete", "fix:csv_expired", "flow:menu"))
+			return
+		}
 		if !in.Rest && len(in.Requests) == 0 && len(in.Progress) == 0 {
 			t.reoffer()
 			return

@@ -33,12 +33,12 @@ type dialogue struct {
 }
 
 type dialogueTurn struct {
-	line      int
-	text      string
-	must, not []*regexp.Regexp
-	src       []string // the pattern lines, for failure reports
-	oos       bool
-	clarifyOK bool
+	line            int
+	text            string
+	must, not       []*regexp.Regexp
+	mustSrc, notSrc []string // the pattern lines, for failure reports
+	oos             bool
+	clarifyOK       bool
 }
 
 // loadDialogues reads every file of testdata/dialogues.
@@ -62,8 +62,8 @@ func parseDialogues(t *testing.T, path string) []*dialogue {
 	t.Helper()
 	name := strings.TrimSuffix(filepath.Base(path), ".txt")
 	parts := strings.Split(name, "_")
-	if len(parts) < 3 || (parts[0] != "heldout" && parts[0] != "dev") || (parts[1] != "en" && parts[1] != "es") {
-		t.Fatalf("%s: want a name split_lang_name.txt with split heldout or dev and lang en or es", path)
+	if len(parts) < 3 || (parts[0] != "heldout" && !strings.HasPrefix(parts[0], "dev")) || (parts[1] != "en" && parts[1] != "es") {
+		t.Fatalf("%s: want a name split_lang_name.txt with split heldout or dev (dev2...) and lang en or es", path)
 	}
 	set := "dialogues"
 	if parts[len(parts)-1] == "questions" {
@@ -132,11 +132,10 @@ func parseDialogues(t *testing.T, path string) []*dialogue {
 					t.Fatalf("%s: %v", where, err)
 				}
 				if kind == "+" {
-					tr.must = append(tr.must, re)
+					tr.must, tr.mustSrc = append(tr.must, re), append(tr.mustSrc, trimmed)
 				} else {
-					tr.not = append(tr.not, re)
+					tr.not, tr.notSrc = append(tr.not, re), append(tr.notSrc, trimmed)
 				}
-				tr.src = append(tr.src, trimmed)
 			case "~":
 				switch rest {
 				case "oos":
@@ -253,12 +252,12 @@ func play(eng *conversation.Engine, now *time.Time, dl *dialogue) []turnResult {
 		}
 		for j, re := range tr.must {
 			if !re.MatchString(folded) {
-				res.failed = append(res.failed, "missing "+tr.src[j])
+				res.failed = append(res.failed, "missing "+tr.mustSrc[j])
 			}
 		}
 		for j, re := range tr.not {
 			if re.MatchString(folded) {
-				res.failed = append(res.failed, "has "+tr.src[len(tr.must)+j])
+				res.failed = append(res.failed, "has "+tr.notSrc[j])
 			}
 		}
 		_ = i

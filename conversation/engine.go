@@ -72,7 +72,9 @@ type turn struct {
 	now   time.Time
 	today Date
 	in    *understand.Interpretation
-	d     Decision
+	// lastTopic is the topic answered before this message.
+	lastTopic string
+	d         Decision
 }
 
 // Handle decides the replies to in and updates u in place. It never fails:
@@ -97,6 +99,7 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 	// The letter stays the subject for one exchange; the last topic until
 	// another one is answered.
 	lastTopic, letterTalk := u.LastTopic, u.LetterTalk
+	t.lastTopic = lastTopic
 	u.LetterTalk = false
 	switch {
 	case tooLong:

@@ -27,7 +27,7 @@ var fixOrder = []string{
 	"mobile_already_used", "level_refused", "login_no_qr", "request_timed_out",
 }
 
-func (fixFlow) name() string { return "fix." }
+func (fixFlow) name() string  { return "fix." }
 func (fixFlow) start(t *turn) { t.fixList() }
 
 func (t *turn) fixList() {
@@ -147,6 +147,11 @@ func (f fixFlow) reply(t *turn) bool {
 		return false
 	}
 	in := t.in
+	if in.Acts.Has(understand.ActQuestion) && in.Verdict == understand.Clear && "fix."+in.Topics[0].TopicID != t.u.Flow.Name &&
+		in.Outcome != understand.Fixed {
+		// A question about something else, not news of the step.
+		return false
+	}
 	if in.Digits == understand.DigitsDiffer {
 		for i, s := range tp.Steps {
 			if s.Check {

@@ -37,12 +37,12 @@ type flow interface {
 // baseFlow gives a flow without steps its defaults.
 type baseFlow struct{}
 
-func (baseFlow) commands() []string                             { return nil }
-func (baseFlow) ask(t *turn)                                    { t.menu() }
-func (baseFlow) press(*turn, string, string) bool               { return false }
-func (baseFlow) reply(*turn) bool                               { return false }
-func (baseFlow) back(t *turn)                                   { t.endFlow(); t.menu() }
-func (baseFlow) expect(*turn, string) understand.Expect         { return understand.ExpectNothing }
+func (baseFlow) commands() []string                     { return nil }
+func (baseFlow) ask(t *turn)                            { t.menu() }
+func (baseFlow) press(*turn, string, string) bool       { return false }
+func (baseFlow) reply(*turn) bool                       { return false }
+func (baseFlow) back(t *turn)                           { t.endFlow(); t.menu() }
+func (baseFlow) expect(*turn, string) understand.Expect { return understand.ExpectNothing }
 
 // action is a flow of one step: it shows something and is done.
 type action struct {

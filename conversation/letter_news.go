@@ -26,16 +26,20 @@ func (t *turn) letterNews() bool {
 	in := t.in
 	l := &t.u.Letter
 	inDateStep := t.u.Flow.Name == "letter" && t.u.Flow.Step == "date"
-	talk := inDateStep || t.u.LetterTalk || in.States(understand.LetterCame) ||
+	talk := inDateStep || t.u.LetterTalk || letterTopics[t.lastTopic] || in.States(understand.LetterCame) ||
 		in.Acts.Has(understand.ActCorrection) && !l.Dated.IsZero() ||
 		in.Verdict == understand.Clear && letterTopics[in.Topics[0].TopicID]
 	// A date next to "I asked for it" or "it hasn't come" is not the
 	// letter's own.
 	talk = talk || in.MentionsLetter
-	if in.States(understand.LetterAskedFor) || in.States(understand.LetterMissing) {
-		talk = inDateStep
+	// "dated 22/10", "pone 3/11": the letter's, unless another document
+	// is named ("my DNI says 01/01/9999") or the date is of the request.
+	printedCue := true
+	if in.States(understand.LetterAskedFor) || in.States(understand.LetterMissing) ||
+		in.Case.Document != understand.NoDocument && !in.MentionsLetter {
+		talk, printedCue = inDateStep, inDateStep
 	}
-	printed, impossible := t.printedDate(talk)
+	printed, impossible := t.printedDate(talk, printedCue)
 	switch {
 	case impossible && talk:
 		t.setFlow("letter", "date")
@@ -71,7 +75,7 @@ func (t *turn) letterNews() bool {
 // printedDate picks the date the message gives as the one printed on the
 // letter: one said to be ("dated 22/10", "pone 3/11"), or, when the
 // letter is being talked about, one not said to be anything else.
-func (t *turn) printedDate(talk bool) (*understand.DateMention, bool) {
+func (t *turn) printedDate(talk, printedCue bool) (*understand.DateMention, bool) {
 	var best *understand.DateMention
 	impossible := false
 	for i := range t.in.Dates {
@@ -82,7 +86,7 @@ func (t *turn) printedDate(talk bool) (*understand.DateMention, bool) {
 			continue
 		case m.Negated:
 			continue
-		case m.Role == understand.RolePrinted:
+		case m.Role == understand.RolePrinted && (talk || printedCue):
 			return m, false
 		case m.Role == understand.RoleUnsaid && talk && best == nil:
 			best = m
@@ -180,6 +184,7 @@ func (t *turn) letterDated(m understand.DateMention) {
 	}
 	if l.Expires().Before(t.today) {
 		t.u.Reminders = nil
+		t.u.LastTopic = "csv_expired"
 		parts = append(parts, t.letterStatus())
 		t.reply(strings.Join(parts, "\n\n"), nil, t.buttons("fix:csv_expired", "topic:letter_request", "flow:route", "flow:menu"))
 		return

@@ -106,7 +106,7 @@ var (
 
 // readActs finds the small talk, the yes/no answer, the troubleshooting
 // outcome, a correction and whether the message asks something.
-func readActs(r *reading, in *Interpretation) (rest []string) {
+func readActs(r *reading, ctx Context, in *Interpretation) (rest []string) {
 	w := r.words
 	// Pleasantries at the start: "hi", "ok thanks", "vale gracias".
 	i := 0
@@ -151,7 +151,7 @@ done:
 	if len(rest) == 0 {
 		return rest
 	}
-	in.Answer = readAnswer(w)
+	in.Answer = readAnswer(w, ctx.Expect)
 	in.Outcome = readOutcome(w)
 	if corrections.in(w) {
 		in.Acts |= ActCorrection
@@ -167,7 +167,7 @@ done:
 
 // readAnswer reads a yes, a no or a "not sure" from the way the message
 // starts, or from a phrase that says it anywhere ("the digits match").
-func readAnswer(w []string) Answer {
+func readAnswer(w []string, expect Expect) Answer {
 	// "and yes, ...", "pues no", "well, not really".
 	for len(w) > 1 && fillers[w[0]] {
 		w = w[1:]
@@ -188,6 +188,9 @@ func readAnswer(w []string) Answer {
 	switch {
 	case unsureWords.in(w):
 		return Unsure
+	case expect != ExpectCheck:
+		// "different" and "the same" answer only a question about what
+		// the user sees: "how is it different from clave?" is no "no".
 	case differWords.in(w):
 		return No
 	case matchWords.in(w) && !negated(w, matchWords):

@@ -9,6 +9,9 @@ import (
 // concurrent use.
 type Interpreter struct {
 	m *Matcher
+	// neighbours holds the pairs of topics that point to each other's
+	// answers: between two of them there is nothing to ask.
+	neighbours map[[2]string]bool
 	// topicWords holds, per topic and language, the normalised words of
 	// its title and keywords: the context a follow-up is read in.
 	topicWords map[string][2][]byte
@@ -16,8 +19,14 @@ type Interpreter struct {
 
 // New indexes the topics and returns an interpreter over them.
 func New(topics []*Topic) *Interpreter {
-	in := &Interpreter{m: NewMatcher(topics), topicWords: map[string][2][]byte{}}
+	in := &Interpreter{m: NewMatcher(topics), topicWords: map[string][2][]byte{}, neighbours: map[[2]string]bool{}}
 	for _, t := range topics {
+		for _, n := range t.Next {
+			if _, id, ok := strings.Cut(n, ":"); ok && !strings.HasPrefix(n, "flow:") {
+				in.neighbours[[2]string{t.ID, id}] = true
+				in.neighbours[[2]string{id, t.ID}] = true
+			}
+		}
 		var ws [2][]byte
 		for li, l := range Langs {
 			b := appendNormalized(nil, t.Title[l])
@@ -49,7 +58,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	if !in.LangSure {
 		in.Lang = ctx.Lang
 	}
-	rest := readActs(&r, &in)
+	rest := readActs(&r, ctx, &in)
 	in.Days, in.HasDays = readDays(r.folded)
 	if !ctx.Today.IsZero() {
 		in.Dates = findDates(r.folded, ctx.Today)
@@ -98,7 +107,8 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 	// A follow-up is read in the light of the last answer only when it
 	// cannot stand alone: "and the qr code runs out too" is a question of
 	// its own, "and if I only have a passport?" is not.
-	if ctx.LastTopic != "" && (verdict == Unclear || verdict == Between || looksLikeFollowUp(rest)) && verdict != Clear {
+	if ctx.LastTopic != "" && verdict != Clear &&
+		(verdict != OutOfScope || looksLikeFollowUp(rest) || in.Acts.Has(ActQuestion) && len(rest) <= 12) {
 		li := 0
 		if in.Lang == Spanish {
 			li = 1
@@ -109,16 +119,60 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 			in.FollowUp = true
 		}
 	}
+	if verdict != Clear {
+		if a, b, ok := ip.twoQuestions(r, rest, in.Lang); ok {
+			cands, verdict = []Candidate{{TopicID: a, Score: 1}}, Clear
+			in.Also = b
+			in.Topics, in.Verdict = cands, verdict
+			return
+		}
+	}
+	if verdict == Between && ip.neighbours[[2]string{cands[0].TopicID, cands[1].TopicID}] {
+		// Two neighbouring answers: give the first, whose buttons lead
+		// to the second.
+		verdict = Clear
+	}
 	in.Topics, in.Verdict = cands, verdict
+	if id := variation(rest, ctx.LastTopic, in.Case.Document); id != "" && (verdict != Clear || documentTopics[cands[0].TopicID]) {
+		in.Topics, in.Verdict, in.FollowUp = []Candidate{{TopicID: id, Score: 1}}, Clear, true
+		return
+	}
 	if verdict == Clear {
 		in.Also = ip.secondQuestion(r, rest, cands[0].TopicID, in.Lang)
 	}
 }
 
+// variationCues open a question that asks the last one again for another
+// case: "and what if I'm an EU citizen?", "y si solo tengo pasaporte?".
+var variationCues = phrases("and if", "what if", "and what if", "what about", "and what about", "how about", "and for",
+	"and with", "and if i", "what if i", "y si", "y que pasa si", "y con", "y para", "y en", "y en el", "y en la", "y si soy",
+	"y si tengo", "y si solo", "y el", "y la", "and the", "and my", "y mi", "and in")
+
+// documentTopics are the topics whose answer depends on the identity
+// document the user holds.
+var documentTopics = map[string]bool{"support_number": true, "document_data": true, "who_can_register": true, "in_person": true,
+	"requirements": true}
+
+// variation returns the topic a question asked for another document
+// follows up on: the last topic again, for the document named, or the
+// topic for having no NIE when the document is only a passport.
+func variation(rest []string, last string, doc Document) string {
+	if last == "" || doc == NoDocument || variationCues.at(rest, 0) == 0 {
+		return ""
+	}
+	switch {
+	case doc == DocPassport:
+		return "no_nie"
+	case documentTopics[last]:
+		return last
+	}
+	return ""
+}
+
 // looksLikeFollowUp reports a message that leans on the last answer: it
 // starts like a continuation or points back at it.
 func looksLikeFollowUp(rest []string) bool {
-	return followUps.at(rest, 0) > 0 || len(rest) <= 8 && anaphora.in(rest)
+	return followUps.at(rest, 0) > 0 || len(rest) <= 12 && anaphora.in(rest)
 }
 
 // secondQuestion returns the topic of a second question in the message,
@@ -142,6 +196,28 @@ func (ip *Interpreter) secondQuestion(r *reading, rest []string, first string, l
 		}
 	}
 	return ""
+}
+
+// twoQuestions reads a message that, as a whole, sits between topics
+// but asks two questions that each have a clear one: "how long do I have
+// to scan it? and how long does the PIN last?".
+func (ip *Interpreter) twoQuestions(r *reading, rest []string, lang Lang) (string, string, bool) {
+	parts := splitQuestions(r, rest)
+	if len(parts) != 2 {
+		return "", "", false
+	}
+	var ids [2]string
+	for i, p := range parts {
+		cands, v := calibrate(ip.m.matchWords([]byte(strings.Join(p, " ")), nil, lang))
+		if v != Clear {
+			return "", "", false
+		}
+		ids[i] = cands[0].TopicID
+	}
+	if ids[0] == ids[1] {
+		return ids[0], "", true
+	}
+	return ids[0], ids[1], true
 }
 
 // splitQuestions cuts a message into the questions it asks: at question
@@ -175,7 +251,7 @@ var calibration = struct {
 
 // calibrate scores the candidates of a match and gives the verdict.
 func calibrate(res MatchResult) ([]Candidate, Verdict) {
-	if len(res.Candidates) == 0 || res.Verdict == matchOut {
+	if len(res.Candidates) == 0 || res.Verdict == matchOut && res.Domain == 0 {
 		return nil, OutOfScope
 	}
 	out := make([]Candidate, len(res.Candidates))
@@ -189,6 +265,9 @@ func calibrate(res MatchResult) ([]Candidate, Verdict) {
 		out[i] = Candidate{TopicID: c.TopicID, Coverage: c.Coverage, Score: logistic(f)}
 	}
 	switch {
+	case res.Verdict == matchOut && out[0].Score < answerAt:
+		// Few of its words are about Cl@ve, and none stands out.
+		return nil, OutOfScope
 	case out[0].Score >= answerAt:
 		return out, Clear
 	case len(out) > 1 && out[0].Score+out[1].Score >= betweenAt && out[1].Score >= betweenEach:
@@ -229,11 +308,13 @@ var (
 		"gmail password", "email password", "contrasena del correo", "contrasena de gmail", "wifi", "netflix", "restaurant",
 		"restaurante", "visa application", "solicitud de visado", "visado", "football", "futbol", "recipe", "receta", "hotel",
 		"flight", "vuelo", "rent", "alquiler", "landlord", "casero", "seguros", "aseguradora", "health cover",
-		"private health", "medical insurance", "renuevo", "renovar", "renew", "renewal", "renovacion")
+		"private health", "medical insurance", "renuevo", "renovar", "renew", "renewal", "renovacion", "tiempo va a hacer",
+		"tiempo hara", "va a llover", "hace calor", "hace frio", "hara calor", "hara frio", "temperatura", "temperature")
 	appointmentWords = phrases("appointment", "appointments", "cita", "citas", "cita previa", "book", "booking", "reservar")
-	nieProcedure     = phrases("nie", "tie", "extranjeria", "residencia", "padron", "empadronamiento", "empadronarme", "empadronarse")
-	renewWords       = phrases("renew", "renewal", "renovar", "renuevo", "renovacion", "expired passport", "pasaporte caducado")
-	claveCore        = phrases("clave", "csv", "permanente", "soporte", "support number", "invitation letter", "carta de invitacion",
+	nieProcedure     = phrases("nie", "tie", "extranjeria", "residencia", "padron", "empadronamiento", "empadronarme", "empadronarse",
+		"empadronar", "huellas", "fingerprints", "residence card", "tarjeta de residencia")
+	renewWords = phrases("renew", "renewal", "renovar", "renuevo", "renovacion", "expired passport", "pasaporte caducado")
+	claveCore  = phrases("clave", "csv", "permanente", "soporte", "support number", "invitation letter", "carta de invitacion",
 		"registration office", "oficina de registro", "register", "registro", "registrarme", "registrarse", "sign up")
 )
 

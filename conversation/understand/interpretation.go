@@ -188,12 +188,12 @@ type Document uint8
 
 // The documents.
 const (
-	NoDocument Document = iota
-	DocTIE              // TIE or another residence card: an NIE holder
-	DocEUCert           // the green EU registration certificate: an NIE holder
-	DocNIE              // an NIE, document not said
-	DocDNI              // a Spanish DNI
-	DocPassport         // a passport only
+	NoDocument  Document = iota
+	DocTIE               // TIE or another residence card: an NIE holder
+	DocEUCert            // the green EU registration certificate: an NIE holder
+	DocNIE               // an NIE, document not said
+	DocDNI               // a Spanish DNI
+	DocPassport          // a passport only
 )
 
 // HasNIE reports whether the document is one of an NIE holder.

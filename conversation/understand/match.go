@@ -326,9 +326,10 @@ func (m *Matcher) matchIn(s *scratch, norm, context []byte, lang Lang) MatchResu
 			t := m.readToken(tok, &fixes)
 			if pass == 1 {
 				t.weight *= contextWeight
-			} else {
-				dom.add(t.group)
 			}
+			// The context is a Cl@ve answer: its words show the domain
+			// as much as the question's own.
+			dom.add(t.group)
 			s.toks = append(s.toks, t)
 		}
 	}

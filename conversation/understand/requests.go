@@ -20,7 +20,7 @@ var (
 		"what time will", "at what time", "what time", "when do i get", "list", "show me the reminders", "my reminders",
 		"que recordatorios", "cuando me avisaras", "cuando me vas a avisar", "cuando me recordaras", "a que hora", "que hora",
 		"mis recordatorios", "cuando llegan los avisos", "when will the reminder")
-	laterWords = phrases("tomorrow", "manana", "later", "mas tarde", "in a day", "snooze", "luego")
+	laterWords  = phrases("tomorrow", "manana", "later", "mas tarde", "in a day", "snooze", "luego")
 	beforeWords = phrases("before", "beforehand", "earlier", "prior", "in advance", "ahead", "antes", "de antelacion",
 		"con antelacion", "previo", "left", "remaining", "to go", "quedan", "queden", "falten", "faltan", "before it expires",
 		"before the end", "before expiry")
@@ -58,7 +58,7 @@ var (
 		"do i have everything", "tengo todo", "what do i need to have ready", "ready to register")
 	howToRegister = phrases("how do i get clave", "how do i get cl ve", "how to get clave", "how can i get clave", "how do i register",
 		"how can i register", "how to register", "how do i sign up", "how can i sign up", "how to sign up", "how do i apply",
-		"what do i do to register", "want to register", "need to register", "como me registro", "como registrarme", "como me doy de alta",
+		"what do i do to register", "como me registro", "como registrarme", "como me doy de alta",
 		"como darme de alta", "como consigo clave", "como obtengo clave", "como puedo registrarme", "como puedo conseguir",
 		"como conseguir clave", "como obtener clave", "quiero registrarme", "quiero darme de alta", "quiero sacar clave",
 		"como saco clave", "como me saco", "necesito registrarme", "como me apunto", "how do i register for clave",

@@ -44,7 +44,9 @@ var (
 	// These certificates are identity documents, not digital certificates.
 	documentCertificates = phrases("green certificate", "eu certificate", "registration certificate", "certificate of registration",
 		"residence certificate", "certificado verde", "certificado de registro", "certificado de residencia", "green paper",
-		"certificado de la ue", "certificado ue", "certificado comunitario", "green card", "tarjeta verde")
+		"certificado de la ue", "certificado ue", "certificado comunitario", "green card", "tarjeta verde", "eu citizen",
+		"eu citizens", "european citizen", "ciudadano de la ue", "ciudadana de la ue", "ciudadano europeo", "ciudadana europea",
+		"ciudadanos de la ue", "from the eu", "de la ue", "comunitario", "comunitaria")
 	haveWords = phrases("have", "got", "own", "hold", "ive got", "i ve got", "tengo", "tiene", "dispongo", "cuento con", "uso", "use",
 		"with", "con", "using")
 	officeYes = phrases("can go", "could go", "can get to", "able to go", "happy to go", "dont mind going", "can visit",
@@ -55,7 +57,7 @@ var (
 		"far from", "lejos de", "no office", "no hay oficina", "dont want to go", "rather not go", "prefiero no ir",
 		"no quiero ir", "avoid going", "without going", "sin ir", "no cita", "no appointments")
 	officeWords = phrases("office", "oficina", "in person", "en persona", "presencial", "presencialmente", "appointment", "cita")
-	addressOK = phrases("address is up to date", "address is correct", "address is right", "address is fine", "address is ok",
+	addressOK   = phrases("address is up to date", "address is correct", "address is right", "address is fine", "address is ok",
 		"address is current", "up to date", "correct address", "right address", "current address", "esta actualizado",
 		"esta actualizada", "actualizado", "actualizada", "esta bien", "es correcta", "es correcto", "al dia", "correcto",
 		"correcta", "i get post there", "i receive post", "recibo correo", "recibo las cartas", "lives there", "live there",

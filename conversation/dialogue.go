@@ -33,21 +33,20 @@ func (t *turn) context(lastTopic string, letterTalk bool) understand.Context {
 // text handles a typed message: it is read once, into an interpretation,
 // and everything below decides from that.
 func (t *turn) text(text, hint string, idle time.Duration, lastTopic string, letterTalk bool) {
-	if strings.HasPrefix(text, "/") {
-		if l, ok := understand.DetectLang(text); ok {
-			t.lang = t.chooseLang(hint, l)
+	if !strings.HasPrefix(text, "/") {
+		if a := t.offeredAction(text); a != "" {
+			t.act(a)
+			return
 		}
-		t.command(text)
-		return
-	}
-	if a := t.offeredAction(text); a != "" {
-		t.act(a)
-		return
 	}
 	in := t.e.ip.Interpret(text, t.context(lastTopic, letterTalk))
 	t.in = &in
 	if in.LangSure {
 		t.lang = t.chooseLang(hint, in.Lang)
+	}
+	if in.Command != "" {
+		t.command(in.Command, in.CommandArg)
+		return
 	}
 	if in.Sensitive != 0 {
 		t.warnSensitive(in.Sensitive)
@@ -89,6 +88,11 @@ func (t *turn) decide() {
 		return
 	}
 	noticed := t.notice()
+	if in.Digits == understand.DigitsDiffer && !strings.HasPrefix(t.u.Flow.Name, "fix.") {
+		// "it sends the PIN to ***123 but mine ends 456": the cause.
+		t.guideTopic("sms_not_arriving")
+		return
+	}
 	if in.States(understand.Registered) {
 		if in.Verdict == understand.Clear && in.Acts&(understand.ActQuestion) != 0 || in.Verdict == understand.Clear && problemTopic(t, in.Topics[0].TopicID) {
 			// "I registered with the letter but the site says my level
@@ -126,16 +130,14 @@ func (t *turn) decide() {
 		routeFlow{}.next(t)
 		return
 	}
-	if in.Case.Office == understand.TriYes && in.Verdict != understand.Clear {
-		// "I can go to the tax office on Friday": then in person it is.
-		t.answerTopic("in_person")
+	if t.caseNews() {
 		return
 	}
 	if noticed && in.Verdict != understand.Clear {
 		t.reoffer()
 		return
 	}
-	if in.Case.Region != understand.NoRegion && in.Verdict != understand.Clear {
+	if in.Case.Region != understand.NoRegion && (in.Verdict != understand.Clear || in.Acts.Has(understand.ActQuestion) && asksTime(in)) {
 		// "the time will be Canary time, right?"
 		t.say(t.ui("timezone.current", "zone", t.ui("tz."+t.u.location().String())))
 		if len(t.u.Reminders) > 0 {
@@ -174,7 +176,7 @@ func (t *turn) requests() bool {
 		case understand.RequestBack:
 			t.back()
 		case understand.RequestCancel:
-			t.command("/cancel")
+			t.command("cancel", "")
 		case understand.RequestHelp:
 			t.startFlow("help")
 		default:
@@ -296,6 +298,61 @@ func (t *turn) aboutClave() bool {
 	c := in.Case
 	return len(in.Progress) > 0 || c.Certificate != 0 || c.Office != 0 || c.Address != 0 || c.SharedPhone ||
 		in.Outcome != understand.NoOutcome && t.u.Flow.Active()
+}
+
+// asksTime reports a question about the hour of reminders: the region's
+// time zone answers it, not a topic.
+func asksTime(in *understand.Interpretation) bool {
+	return in.Verdict != understand.Clear || in.Topics[0].TopicID == "csv_code" || in.Topics[0].TopicID == "about_bot"
+}
+
+// caseNews answers a statement about the user's case that asks nothing
+// else: the route they settle on, or the one fact that decides what to do
+// next ("I can go to the office on Friday", "I moved in September").
+func (t *turn) caseNews() bool {
+	in := t.in
+	c := in.Case
+	if c.Choice != "" && !t.u.Flow.Active() {
+		t.setFlow("route", "")
+		routeFlow{}.result(t, choiceRoute(c.Choice))
+		return true
+	}
+	if in.Verdict == understand.Clear {
+		return false
+	}
+	last := t.lastTopic
+	switch {
+	case last == "requirements" && (c.Document != understand.NoDocument || c.SharedPhone || c.Address != 0):
+		t.startFlow("checklist")
+	case c.Office == understand.TriYes:
+		t.answerTopic("in_person")
+	case c.Certificate == understand.TriYes:
+		t.answerTopic("certificate_route")
+	case c.Certificate == understand.TriNo && afterCertificate[last]:
+		// Online needs a certificate; without one, an office.
+		t.answerTopic("in_person")
+	case c.Address == understand.TriNo || c.Address == understand.TriUnsure:
+		t.answerTopic("tax_address")
+	case c.SharedPhone:
+		t.answerTopic("one_mobile_per_person")
+	case c.Document == understand.DocPassport:
+		t.answerTopic("no_nie")
+	default:
+		return false
+	}
+	return true
+}
+
+// afterCertificate are the topics whose answer turns on having a digital
+// certificate: without one, the way is an office.
+var afterCertificate = map[string]bool{"change_mobile": true, "level_refused": true, "levels": true, "certificate_route": true,
+	"mobile_already_used": true, "sms_not_arriving": true}
+
+func choiceRoute(choice string) string {
+	if choice == "certificate" {
+		return "certificate"
+	}
+	return choice
 }
 
 // problemTopic reports a topic about something going wrong.

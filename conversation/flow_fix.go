@@ -201,11 +201,20 @@ func (fixFlow) found(t *turn, tp *Topic, step int) {
 	t.reply(s.Found.In(t.lang), t.links(tp), t.buttons(data...))
 }
 
-// next moves to the following step, or to what to do when none helped.
+// next moves to the following step not already done, or to what to do
+// when none helped.
 func (f fixFlow) next(t *turn, tp *Topic, step int) {
-	if step+1 < len(tp.Steps) {
-		t.setFlow(t.u.Flow.Name, strconv.Itoa(step+1))
-		f.stepReply(t, tp, step+1, t.ui("fix.next"))
+	n := step + 1
+	for n < len(tp.Steps) && t.stepDone(tp.ID, n) {
+		n++
+	}
+	if n < len(tp.Steps) {
+		t.setFlow(t.u.Flow.Name, strconv.Itoa(n))
+		lead := t.ui("fix.next")
+		if n > step+1 {
+			lead = t.ui("fix.skipped")
+		}
+		f.stepReply(t, tp, n, lead)
 		return
 	}
 	t.endFlow()
@@ -230,6 +239,20 @@ func (f fixFlow) back(t *turn) {
 }
 
 func (fixFlow) commands() []string { return nil }
+
+// stepDone reports whether the message says step n of topic id was tried.
+func (t *turn) stepDone(id string, n int) bool {
+	if t.in == nil {
+		return false
+	}
+	want := id + ":" + strconv.Itoa(n)
+	for _, s := range t.in.StepsDone {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
 
 func (fixFlow) expect(t *turn, _ string) understand.Expect {
 	if tp, step, ok := t.fixTopic(); ok && tp.Steps[step].Check {

@@ -209,11 +209,8 @@ func (t *turn) stale() {
 	t.reoffer()
 }
 
-// command handles "/name args".
-func (t *turn) command(text string) {
-	name, arg, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
-	name, _, _ = strings.Cut(strings.ToLower(name), "@") // Telegram appends @botname in groups
-	arg = strings.TrimSpace(arg)
+// command handles a slash command: its name and what follows it.
+func (t *turn) command(name, arg string) {
 	switch name {
 	case "start":
 		t.endFlow()

@@ -201,8 +201,13 @@ func (t *turn) letterDated(m understand.DateMention) {
 	}
 	data = append(data, "flow:menu")
 	t.reply(strings.Join(parts, "\n\n"), nil, t.buttons(data...))
-	if in := t.in; in.Verdict == understand.Clear && !statusCovers[in.Topics[0].TopicID] && in.Acts.Has(understand.ActQuestion) {
-		t.answerTopic(in.Topics[0].TopicID)
+	if in := t.in; in.Verdict == understand.Clear && in.Acts.Has(understand.ActQuestion) {
+		if !statusCovers[in.Topics[0].TopicID] {
+			t.answerTopic(in.Topics[0].TopicID)
+		}
+		if in.Also != "" && !statusCovers[in.Also] && in.Also != t.d.Topic {
+			t.answerTopic(in.Also)
+		}
 	}
 }
 

@@ -55,6 +55,9 @@ type Step struct {
 	Found Text `yaml:"found" json:"found,omitempty"`
 	// FoundNext are the buttons offered with Found.
 	FoundNext []string `yaml:"found_next" json:"found_next,omitempty"`
+	// Done are ways of saying this step was already tried ("I restarted
+	// the phone"), so that the guide does not ask for it again.
+	Done map[Lang][]string `yaml:"done" json:"done,omitempty"`
 }
 
 // Link is an official page, titled in every language.

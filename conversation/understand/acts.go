@@ -11,7 +11,7 @@ var (
 	thanks = phrases("thanks", "thank you", "thank u", "thx", "ty", "tysm", "cheers", "thanks a lot", "many thanks", "thank you so much",
 		"thanks so much", "much appreciated", "appreciate it", "gracias", "muchas gracias", "mil gracias", "muchisimas gracias",
 		"te lo agradezco", "gracias de nuevo", "thanks again", "merci", "grazie", "danke")
-	byes = phrases("bye", "goodbye", "bye bye", "see you", "see ya", "cya", "later", "good night", "talk later", "thats all",
+	byes = phrases("bye", "goodbye", "bye bye", "see you", "see ya", "cya", "see you later", "good night", "talk later", "thats all",
 		"that s all", "thats it", "that is all", "nothing else", "adios", "hasta luego", "hasta pronto", "chao", "chau", "nos vemos",
 		"eso es todo", "nada mas", "buenas noches")
 	// acks are bare acknowledgements: alone they answer nothing.
@@ -42,16 +42,20 @@ var (
 		"no idea", "maybe", "perhaps", "unsure", "idk", "dunno", "not certain", "no clue", "depends", "i have no idea",
 		"no se", "no lo se", "ni idea", "quizas", "quiza", "tal vez", "a lo mejor", "no estoy seguro", "no estoy segura",
 		"no sabria decir", "ni puta idea", "puede ser", "puede que si", "no lo tengo claro", "how do i know", "how would i know",
-		"como lo se", "como se si", "how can i check", "how do i check")
+		"como lo se", "como se si", "how can i check", "how do i check", "cant tell", "can t tell", "cannot tell", "hard to say",
+		"not 100 sure", "not 100 percent sure", "no estoy 100 seguro", "no estoy 100 segura", "no se ve", "no lo veo", "cant see",
+		"i think so but", "creo que si pero", "not really sure", "no estoy muy seguro", "no estoy muy segura")
 	// The digits on screen are the user's, or not: the question of the
 	// first check when an SMS does not arrive.
 	matchWords = phrases("match", "matches", "they match", "it matches", "same", "the same", "same number", "is mine", "its mine",
 		"it s mine", "my number", "mine", "is correct", "is right", "the right number", "coinciden", "coincide", "es mio",
-		"es el mio", "el mismo", "es correcto", "es mi numero", "son los mios", "son mios")
+		"es el mio", "el mismo", "es correcto", "es mi numero", "son los mios", "son mios", "same as mine", "igual que el mio",
+		"como el mio", "are mine", "they re mine", "theyre mine")
 	differWords = phrases("different", "dont match", "doesnt match", "do not match", "does not match", "not the same", "not mine",
 		"isnt mine", "is not mine", "wrong number", "old number", "another number", "someone else", "not my number",
 		"no coinciden", "no coincide", "distinto", "distintos", "diferente", "diferentes", "no es mio", "no es el mio",
-		"numero antiguo", "numero viejo", "otro numero", "no es mi numero", "mi antiguo numero", "my old")
+		"numero antiguo", "numero viejo", "otro numero", "no es mi numero", "mi antiguo numero", "my old", "old one",
+		"el viejo", "el antiguo", "not the same")
 )
 
 var (
@@ -68,13 +72,18 @@ var (
 		"didnt help", "did not help", "doesnt help", "no good", "still failing", "still waiting", "not arriving", "nope",
 		"nada", "sigue igual", "sigue sin", "sigue sin llegar", "sigue sin funcionar", "no funciona", "no funciono",
 		"no ha funcionado", "tampoco", "igual", "todavia nada", "aun nada", "ni asi", "no llega", "no me llega",
-		"sigue fallando", "lo mismo", "mismo error", "no ha servido", "no sirvio", "no me ha llegado", "sin suerte")
+		"sigue fallando", "mismo error", "no ha servido", "no sirvio", "no me ha llegado", "sin suerte", "same error", "still getting",
+		"still get", "still says", "sigue diciendo", "sigue saliendo", "what else", "que mas puedo", "que otra cosa", "nada de nada")
 	triedWords = phrases("done", "did it", "did that", "i did", "tried", "tried that", "tried it", "already did", "already tried",
 		"ive tried", "i ve tried", "have tried", "i restarted", "restarted", "rebooted", "turned it off", "turned off", "switched off",
 		"turned the phone off", "cleared", "deleted", "checked", "i checked", "ok done", "hecho", "ya lo hice", "ya lo he hecho",
 		"lo he hecho", "he reiniciado", "reinicie", "ya lo he probado", "lo he probado", "probado", "lo intente", "lo he intentado",
 		"ya he probado", "ya lo he reiniciado", "lo he reiniciado", "apague", "he apagado", "ya esta hecho", "he borrado",
-		"borre", "lo he comprobado", "comprobado", "ya lo mire", "lo he mirado")
+		"borre", "lo he comprobado", "comprobado", "ya lo mire", "lo he mirado", "requested a new", "asked for a new", "like you said",
+		"as you said", "como dijiste", "como me dijiste", "pedi otro", "he pedido otro", "i did that", "ya esta hecho")
+	notTriedYet = phrases("not tried yet", "havent tried", "haven t tried", "have not tried", "not yet tried", "todavia no lo he probado",
+		"aun no lo he probado", "no lo he probado", "no lo he intentado", "todavia no lo he hecho", "aun no lo he hecho",
+		"havent done it", "not done it yet", "ill try", "i ll try", "lo pruebo", "lo intentare", "voy a probar")
 )
 
 var (
@@ -82,13 +91,14 @@ var (
 		"correction", "typo", "i mean", "wrong date", "got the date wrong", "not that", "instead", "let me correct",
 		"perdona", "perdon", "me equivoque", "me he equivocado", "en realidad", "quise decir", "queria decir", "error mio",
 		"fallo mio", "mejor dicho", "rectifico", "corrijo", "me confundi", "lo lei mal", "lei mal", "fecha equivocada",
-		"la fecha esta mal", "me he confundido")
+		"la fecha esta mal", "me he confundido", "wait", "no wait", "hang on", "espera", "no espera", "un momento")
 	questionStarts = phrases("how", "what", "whats", "when", "where", "wheres", "why", "which", "who", "whom", "can", "could",
 		"do", "does", "did", "is", "are", "was", "will", "would", "should", "shall", "may", "might", "any", "anyone",
 		"como", "que", "cual", "cuales", "cuando", "donde", "adonde", "por que", "porque", "quien", "cuanto", "cuanta",
 		"cuantos", "cuantas", "puedo", "puede", "pueden", "podria", "se puede", "hay", "tengo que", "hace falta", "sabes",
 		"me puedes", "me podrias", "tell me", "explain", "dime", "explica", "explicame",
-		"i need to know", "i want to know", "i wonder", "wondering", "quiero saber", "is it")
+		"i need to know", "i want to know", "i wonder", "wondering", "quiero saber", "is it", "remind me what", "remind me how",
+		"remind me where", "recuerdame que", "recuerdame como")
 	// followUps open a message that continues the last answer.
 	followUps = phrases("and", "and if", "and what if", "what if", "what about", "how about", "and what about", "also", "so",
 		"then", "ok and", "ok so", "but", "and how", "and where", "and when", "and do", "and can", "and is", "and the",
@@ -135,28 +145,46 @@ func readActs(r *reading, ctx Context, in *Interpretation) (rest []string) {
 done:
 	rest = w[i:]
 	// Thanks and goodbyes at the end: "that's all, thanks!".
-	for j := len(rest) - 1; j >= 0; j-- {
-		if n := thanks.at(rest, j); n > 0 && j+n == len(rest) {
-			in.Acts |= ActThanks
-			rest = rest[:j]
-			continue
+	for cut := true; cut && len(rest) > 0; {
+		cut = false
+		for j := len(rest) - 1; j >= 0; j-- {
+			if n := thanks.at(rest, j); n > 0 && j+n == len(rest) {
+				in.Acts |= ActThanks
+				rest, cut = rest[:j], true
+				break
+			}
+			if n := byes.at(rest, j); n > 0 && j+n == len(rest) && j > 0 {
+				in.Acts |= ActBye
+				rest, cut = rest[:j], true
+				break
+			}
 		}
-		if n := byes.at(rest, j); n > 0 && j+n == len(rest) && j > 0 {
-			in.Acts |= ActBye
-			rest = rest[:j]
-			continue
-		}
-		break
 	}
 	if len(rest) == 0 {
 		return rest
 	}
+	if thanks.in(w) {
+		in.Acts |= ActThanks
+	}
 	in.Answer = readAnswer(w, ctx.Expect)
+	if in.Answer == Yes && r.question && strongYes.at(w, 0) == 0 {
+		// "I have the green certificate, is that the same thing?" asks.
+		in.Answer = NoAnswer
+	}
 	in.Outcome = readOutcome(w)
+	if in.Outcome == NoOutcome && ctx.Expect == ExpectOutcome && onlyAnswer(rest) {
+		// "yes" to "Did that solve it?".
+		switch in.Answer {
+		case Yes:
+			in.Outcome = Fixed
+		case No:
+			in.Outcome = Failing
+		}
+	}
 	if corrections.in(w) {
 		in.Acts |= ActCorrection
 	}
-	if r.question || questionStarts.at(rest, 0) > 0 {
+	if r.question || questionStarts.at(rest, 0) > 0 && !onlyAnswer(rest) && !outcomeOnly(rest) && noWords.at(rest, 0) == 0 {
 		in.Acts |= ActQuestion
 	}
 	if meta.in(w) {
@@ -199,15 +227,23 @@ func readAnswer(w []string, expect Expect) Answer {
 	return NoAnswer
 }
 
+// strongYes are the words that say yes whatever follows.
+var strongYes = phrases("yes", "yeah", "yep", "yup", "yea", "si", "sip", "sii", "claro", "sure", "correct", "exacto", "correcto")
+
 // fillers open a reply without meaning anything.
 var fillers = map[string]bool{"and": true, "y": true, "e": true, "well": true, "pues": true, "bueno": true, "ok": true, "okay": true,
 	"vale": true, "so": true, "um": true, "uh": true, "hmm": true, "ah": true, "oh": true, "eh": true, "mmm": true, "then": true,
 	"entonces": true, "hombre": true, "mira": true}
 
+// outcomeOnly reports a message that is only news of a step: "did it".
+func outcomeOnly(w []string) bool {
+	return fixedWords.whole(w) || failingWords.whole(w) || triedWords.whole(w)
+}
+
 // readOutcome reads what a message says of a troubleshooting step.
 func readOutcome(w []string) Outcome {
 	switch {
-	case len(w) == 0:
+	case len(w) == 0, notTriedYet.in(w):
 		return NoOutcome
 	case failingWords.in(w):
 		return Failing

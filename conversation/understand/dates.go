@@ -161,8 +161,38 @@ func findDates(s string, today Date) []DateMention {
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	for i := range out {
 		out[i].Role, out[i].Negated = dateRole(s, out[i].start)
+		if role := roleAfter(s, out[i].end); role != RoleUnsaid {
+			out[i].Role = role
+		}
 	}
 	return out
+}
+
+// Words just after a date that say what it is the date of: "30/10 is when
+// it arrived", "22 oct on it".
+var (
+	arrivalAfter = []string{"is when it arrived", "is when it came", "when it arrived", "when it came", "is the day it arrived",
+		"is when i got it", "when i got it", "es cuando llego", "cuando llego", "es el dia que llego", "fue cuando llego", "llego"}
+	printedAfter = []string{"on it", "on the letter", "printed", "is printed", "en la carta", "impreso", "impresa", "is the date on it"}
+)
+
+func roleAfter(s string, end int) DateRole {
+	tail := s[end:min(len(s), end+40)]
+	if i := strings.IndexAny(tail, ",;.!?:("); i >= 0 {
+		tail = tail[:i]
+	}
+	tail = " " + strings.Join(strings.Fields(tail), " ") + " "
+	for _, c := range arrivalAfter {
+		if strings.HasPrefix(tail, " "+c+" ") {
+			return RoleArrival
+		}
+	}
+	for _, c := range printedAfter {
+		if strings.HasPrefix(tail, " "+c+" ") {
+			return RolePrinted
+		}
+	}
+	return RoleUnsaid
 }
 
 func hasLetters(s string) bool {
@@ -227,6 +257,7 @@ func appendRelative(out []DateMention, s string, today Date, taken func(a, b int
 // The words that, just before a date, say what it is the date of.
 var (
 	printedCues = []string{"dated", "date", "dates", "dated the", "fecha", "fechada", "fechado", "con fecha", "pone", "says", "said", "reads",
+		"date is", "date on it is", "printed on it is", "on the letter is", "the date is", "fecha es", "la fecha es", "pone que",
 		"printed", "issued", "emitida", "emitido", "from", "es del", "son del", "del", "it says", "written", "dice"}
 	arrivalCues = []string{"came", "arrived", "arrives", "got it", "got", "received", "delivered", "turned up", "showed up",
 		"llego", "llegado", "ha llegado", "me llego", "recibi", "recibido", "recibida", "la recibi", "lo recibi"}

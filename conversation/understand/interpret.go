@@ -2,6 +2,7 @@ package understand
 
 import (
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -15,12 +16,30 @@ type Interpreter struct {
 	// topicWords holds, per topic and language, the normalised words of
 	// its title and keywords: the context a follow-up is read in.
 	topicWords map[string][2][]byte
+	// stepsDone finds the ways of saying a troubleshooting step was
+	// done; done names each phrase's step as "topic:index".
+	stepsDone phraseSet
+	done      map[string][]string
 }
 
 // New indexes the topics and returns an interpreter over them.
 func New(topics []*Topic) *Interpreter {
-	in := &Interpreter{m: NewMatcher(topics), topicWords: map[string][2][]byte{}, neighbours: map[[2]string]bool{}}
+	in := &Interpreter{m: NewMatcher(topics), topicWords: map[string][2][]byte{}, neighbours: map[[2]string]bool{},
+		stepsDone: phraseSet{}, done: map[string][]string{}}
 	for _, t := range topics {
+		for i, st := range t.Steps {
+			for _, l := range Langs {
+				for _, p := range st.Done[l] {
+					key := strings.Join(read(p).words, " ")
+					if key == "" {
+						continue
+					}
+					ws := strings.Fields(key)
+					in.stepsDone[ws[0]] = append(in.stepsDone[ws[0]], ws)
+					in.done[key] = append(in.done[key], t.ID+":"+strconv.Itoa(i))
+				}
+			}
+		}
 		for _, n := range t.Next {
 			if _, id, ok := strings.Cut(n, ":"); ok && !strings.HasPrefix(n, "flow:") {
 				in.neighbours[[2]string{t.ID, id}] = true
@@ -48,6 +67,15 @@ func (ip *Interpreter) Matcher() *Matcher { return ip.m }
 // left out of everything else the interpretation holds.
 func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	var in Interpretation
+	if cmd, ok := strings.CutPrefix(text, "/"); ok {
+		name, arg, _ := strings.Cut(cmd, " ")
+		name, _, _ = strings.Cut(strings.ToLower(name), "@") // Telegram appends @botname in groups
+		in.Command, in.CommandArg = name, strings.TrimSpace(arg)
+		if k, ok := commandRequests[name]; ok {
+			in.Requests = append(in.Requests, Request{Kind: k})
+		}
+		text = in.CommandArg
+	}
 	in.Sensitive = FindSensitive(text)
 	if in.Sensitive != 0 {
 		text = Redact(text)
@@ -66,15 +94,42 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	readRequests(&r, &in, rest)
 	readStatements(&r, ctx, &in)
 	in.Digits = readDigits(r.folded, r.words)
+	if in.Digits == DigitsUnsaid && ctx.Expect == ExpectCheck {
+		// An answer to "do the last digits match?".
+		switch in.Answer {
+		case Yes:
+			if matchWords.in(r.words) {
+				in.Digits = DigitsMatch
+			}
+		case No:
+			if differWords.in(r.words) {
+				in.Digits = DigitsDiffer
+			}
+		}
+	}
+	if ctx.Expect == ExpectCheck && in.Digits != DigitsUnsaid {
+		in.Case.SharedPhone = false // "same number" here is the one on screen
+	}
 	if in.Digits == DigitsDiffer {
 		in.Answer = No
 	} else if in.Digits == DigitsMatch && in.Answer == NoAnswer {
 		in.Answer = Yes
 	}
+	for _, sp := range ip.stepsDone.all(r.words) {
+		in.StepsDone = append(in.StepsDone, ip.done[strings.Join(r.words[sp.start:sp.end], " ")]...)
+	}
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)
 	ip.readTopics(&r, ctx, &in, rest)
 	return in
+}
+
+// commandRequests are the slash commands that are plain requests.
+var commandRequests = map[string]RequestKind{
+	"stop": RequestStopReminders, "parar": RequestStopReminders, "reminders": RequestListReminders,
+	"recordatorios": RequestListReminders, "forget": RequestForget, "olvidar": RequestForget, "borrar": RequestForget,
+	"mydata": RequestMyData, "misdatos": RequestMyData, "menu": RequestMenu, "inicio": RequestMenu, "help": RequestHelp,
+	"ayuda": RequestHelp, "cancel": RequestCancel, "cancelar": RequestCancel, "back": RequestBack, "atras": RequestBack,
 }
 
 // onlyAnswer reports a message that is just a yes, a no or "not sure".
@@ -251,7 +306,7 @@ var calibration = struct {
 
 // calibrate scores the candidates of a match and gives the verdict.
 func calibrate(res MatchResult) ([]Candidate, Verdict) {
-	if len(res.Candidates) == 0 || res.Verdict == matchOut && res.Domain == 0 {
+	if len(res.Candidates) == 0 || res.Verdict == matchOut {
 		return nil, OutOfScope
 	}
 	out := make([]Candidate, len(res.Candidates))
@@ -265,9 +320,6 @@ func calibrate(res MatchResult) ([]Candidate, Verdict) {
 		out[i] = Candidate{TopicID: c.TopicID, Coverage: c.Coverage, Score: logistic(f)}
 	}
 	switch {
-	case res.Verdict == matchOut && out[0].Score < answerAt:
-		// Few of its words are about Cl@ve, and none stands out.
-		return nil, OutOfScope
 	case out[0].Score >= answerAt:
 		return out, Clear
 	case len(out) > 1 && out[0].Score+out[1].Score >= betweenAt && out[1].Score >= betweenEach:

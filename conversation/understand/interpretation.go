@@ -65,6 +65,10 @@ type Interpretation struct {
 	Progress []Progress
 	// Case is what the message says about the user's situation.
 	Case Case
+	// Command is the name of a slash command ("/start" is "start"),
+	// lower case, without a Telegram "@botname"; CommandArg is what
+	// follows it.
+	Command, CommandArg string
 	// Requests are the things the message asks the bot to do.
 	Requests []Request
 	// HowToRegister is set when the message asks how to get Cl@ve or
@@ -100,6 +104,10 @@ type Interpretation struct {
 	// Digits reports masked phone digits the user compares ("it shows
 	// ***123 but mine ends 456").
 	Digits DigitsSeen
+
+	// StepsDone are the troubleshooting steps the message says were
+	// already done ("I restarted the phone"), as "topic:index".
+	StepsDone []string
 
 	// Sensitive is the kinds of personal data found in the text. The
 	// values themselves are never part of an interpretation.
@@ -181,6 +189,9 @@ type Case struct {
 	Document    Document // the identity document the user holds
 	SharedPhone bool     // shares a mobile number with someone else
 	Region      Region   // where in Spain the user lives, if said
+	// Choice is the registration route the user says they will take:
+	// "letter", "in_person" or "certificate".
+	Choice string
 }
 
 // Document is a kind of identity document.

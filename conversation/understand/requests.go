@@ -11,12 +11,31 @@ var (
 		"notifications", "notificacion", "notificaciones", "alert", "alerts", "alerta", "alertas", "ping me", "let me know",
 		"message me", "text me", "warn me", "heads up", "nudge", "reminder before", "send me a message", "send me a reminder",
 		"mandame", "escribeme", "reminde", "remaind", "remindme", "recuerda", "recuerdamelo", "avisamelo", "recordarmelo",
-		"avisarme", "me avisas", "me recuerdas", "me avisaras", "me lo recuerdas")
-	stopWords = phrases("stop", "cancel", "no more", "dont want", "don t want", "do not want", "disable", "turn off", "switch off",
+		"avisarme", "me avisas", "me recuerdas", "me avisaras", "me lo recuerdas", "remiders", "reminers", "remainders",
+		"reminds", "recordatorio", "avisos")
+	// remindVerbs ask for a reminder outright; remindWords also name them.
+	remindVerbs = phrases("remind me", "remind", "reminde", "remaind", "remindme", "recuerdame", "recuerdamelo", "recordarme",
+		"recordarmelo", "me recuerdas", "me lo recuerdas", "avisame", "avisamelo", "avisarme", "me avisas", "me avisaras",
+		"notify me", "let me know", "ping me", "message me", "text me", "warn me", "send me a reminder", "send me a message",
+		"give me a reminder", "set a reminder", "set me a reminder", "ponme un recordatorio", "ponme un aviso", "pon un recordatorio",
+		"mandame un aviso", "mandame un recordatorio")
+	// remindQuestion asks to be told something, not reminded: "remind me
+	// what the CSV is".
+	remindQuestion = phrases("remind me what", "remind me how", "remind me where", "remind me why", "remind me which", "remind me who",
+		"recuerdame que es", "recuerdame como", "recuerdame donde", "recuerdame cual")
+	// firstPersonNotice is the user promising to tell the bot: "I'll let
+	// you know when it arrives".
+	firstPersonNotice = phrases("te aviso", "te lo digo", "te digo", "ill let you know", "i ll let you know", "ill tell you",
+		"i ll tell you", "i will let you know", "i will tell you", "te avisare", "te escribo cuando", "ya te contare")
+	wantWords = phrases("want", "need", "like", "can you", "could you", "please", "set", "send", "give", "quiero", "necesito",
+		"puedes", "podrias", "pon", "ponme", "manda", "mandame", "programa", "activa", "por favor", "porfa", "pls", "plz")
+	stopWords = phrases("stop", "no me mandes", "no mandes", "dont send", "don t send", "do not send", "no more", "cancel", "no more", "dont want", "don t want", "do not want", "disable", "turn off", "switch off",
 		"unsubscribe", "mute", "para", "parar", "paralos", "deja de", "dejar de", "deja", "cancela", "cancelar", "no quiero",
 		"no mas", "quita", "quitar", "desactiva", "desactivar", "basta", "enough", "delete the reminders", "remove the reminders",
 		"borra los recordatorios", "elimina los recordatorios", "too many")
-	listWords = phrases("what reminders", "which reminders", "when will you remind", "when are the reminders", "when will i get",
+	listWords = phrases("what reminders", "did you set", "have you set", "is it set", "are they set", "any reminders", "any reminder",
+		"tengo algun", "tengo recordatorios", "q recordatorios", "que recordatorios tengo", "hay algun", "hay recordatorios",
+		"when will u", "wen will u", "when will you", "wen will you", "esta puesto", "estan puestos", "has puesto", "which reminders", "when will you remind", "when are the reminders", "when will i get",
 		"what time will", "at what time", "what time", "when do i get", "list", "show me the reminders", "my reminders",
 		"que recordatorios", "cuando me avisaras", "cuando me vas a avisar", "cuando me recordaras", "a que hora", "que hora",
 		"mis recordatorios", "cuando llegan los avisos", "when will the reminder")
@@ -30,7 +49,7 @@ var (
 	languageCues = phrases("in", "en", "speak", "speak in", "habla", "hablame", "hablar", "hablame en", "habla en", "switch to",
 		"change to", "cambia a", "cambiar a", "cambia al", "prefer", "prefiero", "write in", "escribe en", "escribeme en",
 		"answer in", "responde en", "contesta en", "reply in", "please", "por favor", "can we", "podemos", "can you",
-		"puedes", "do you speak", "hablas", "talk in", "language", "idioma")
+		"puedes", "do you speak", "hablas", "talk in", "language", "idioma", "pls", "plz", "porfa")
 	forgetWords = phrases("delete my data", "delete all my data", "delete everything", "erase my data", "erase everything",
 		"erase all", "remove my data", "wipe my data", "forget me", "forget about me", "forget everything", "forget my data",
 		"delete my info", "delete my information", "delete my account", "remove my account", "remove everything",
@@ -42,6 +61,15 @@ var (
 		"que datos", "mis datos", "que guardas", "que sabes de mi", "que informacion", "que tienes de mi", "que has guardado",
 		"datos guardas", "datos tienes", "do you store", "do you keep", "are you storing", "are you saving", "do you save",
 		"privacy", "privacidad", "gdpr", "rgpd")
+	deleteVerbs = phrases("delete", "erase", "remove", "wipe", "borra", "borrar", "borrame", "elimina", "eliminar", "eliminame",
+		"suprime", "suprimir", "quita", "quitar")
+	dataNouns = phrases("data", "datos", "info", "information", "informacion", "everything", "todo", "account", "cuenta",
+		"history", "historial", "profile", "perfil")
+	menuAnywhere = phrases("main menu", "back to the start", "go back to the start", "start over", "start again", "volver al menu",
+		"volver al inicio", "vuelve al menu", "vuelve al inicio", "menu principal", "show me the options", "show the options",
+		"show options", "ver las opciones", "ver opciones", "muestrame las opciones", "back to the menu", "go to the menu")
+	helpAnywhere = phrases("necesito ayuda", "i need help", "help me", "ayudame", "help please", "ayuda por favor",
+		"what can you do", "que puedes hacer", "que sabes hacer", "what do you do", "how does this work", "como funciona esto")
 	menuWords   = phrases("menu", "main menu", "menu principal", "inicio", "start", "start over", "empezar", "comenzar", "restart", "home")
 	backWords   = phrases("back", "go back", "atras", "volver", "vuelve", "anterior", "previous", "step back")
 	cancelWords = phrases("cancel", "stop that", "cancelar", "salir", "exit", "quit", "never mind", "nevermind", "forget it",
@@ -79,37 +107,40 @@ var (
 func readRequests(r *reading, in *Interpretation, rest []string) {
 	w := r.words
 	add := func(q Request) { in.Requests = append(in.Requests, q) }
-	remind := remindWords.in(w)
+	remindVerb := remindVerbs.in(w) && !remindQuestion.in(w) && !firstPersonNotice.in(w)
+	remindNoun := remindWords.in(w) && !remindQuestion.in(w) && !firstPersonNotice.in(w)
 	switch {
-	case remind && stopWords.in(w):
+	case remindNoun && stopWords.in(w):
 		add(Request{Kind: RequestStopReminders})
-	case remind && listWords.in(w) && !in.HasDays:
+	case remindNoun && listWords.in(w) && !in.HasDays:
 		add(Request{Kind: RequestListReminders})
-	case remind && laterWords.in(w) && !in.HasDays:
+	case remindVerb && laterWords.in(w) && !in.HasDays:
 		add(Request{Kind: RequestRemindLater})
-	case remind:
+	case remindVerb || remindNoun && (wantWords.in(w) || in.HasDays):
 		add(Request{Kind: RequestRemind})
+	case remindNoun && r.question:
+		add(Request{Kind: RequestListReminders})
 	}
 	if l, ok := languageRequest(rest); ok {
 		add(Request{Kind: RequestLanguage, Lang: l})
 	}
 	switch {
-	case forgetWords.in(w):
+	case forgetWords.in(w) || deleteVerbs.in(w) && dataNouns.in(w) && !remindWords.in(w):
 		add(Request{Kind: RequestForget})
 	case myDataWords.in(w):
 		add(Request{Kind: RequestMyData})
 	}
 	switch {
-	case menuWords.whole(rest):
+	case menuWords.whole(rest), menuAnywhere.in(w):
 		add(Request{Kind: RequestMenu})
 	case backWords.whole(rest):
 		add(Request{Kind: RequestBack})
 	case cancelWords.whole(rest):
 		add(Request{Kind: RequestCancel})
-	case helpWords.whole(rest):
+	case helpWords.whole(rest), helpAnywhere.whole(rest), len(rest) <= 4 && helpAnywhere.in(rest):
 		add(Request{Kind: RequestHelp})
 	}
-	in.HowToRegister = howToRegister.in(w)
+	in.HowToRegister = howToRegister.in(w) || asksHowToRegister(w)
 	switch {
 	case routeFlowWords.in(w):
 		add(Request{Kind: RequestFlow, Flow: "route"})
@@ -120,28 +151,64 @@ func readRequests(r *reading, in *Interpretation, rest []string) {
 	}
 }
 
+var (
+	howWords      = phrases("how", "como", "steps", "pasos", "what do i do", "que hago", "que tengo que hacer", "procedure", "procedimiento")
+	registerWords = phrases("register", "registration", "sign up", "signup", "registrarme", "registrarse", "registrar", "registro",
+		"registo", "alta", "apuntarme", "apunto", "inscribirme", "darme de alta", "get clave", "get cl ve", "sacar la clave",
+		"sacarme la clave", "obtener clave", "conseguir clave")
+	wantRegister = phrases("want to sign up", "want to register", "want to get clave", "quiero registrarme", "quiero darme de alta",
+		"quiero sacarme la clave", "quiero sacar la clave", "quiero la clave", "i d like to register", "id like to register",
+		"would like to register", "me gustaria registrarme")
+)
+
+// asksHowToRegister reads "how do I register for clave pin?", "pasos
+// para registrarse", "I want to sign up for clave".
+func asksHowToRegister(w []string) bool {
+	if wantRegister.in(w) {
+		return true
+	}
+	h, ok := howWords.find(w, 0, len(w))
+	if !ok {
+		return false
+	}
+	_, ok = registerWords.find(w, h.end, min(len(w), h.end+5))
+	return ok
+}
+
 // languageRequest reads "in Spanish please", "en español", "english?".
 // "I'm Spanish" is a nationality, not a request.
 func languageRequest(w []string) (Lang, bool) {
+	var found Lang
 	for i, word := range w {
 		l, ok := languageNames[word]
 		if !ok {
 			continue
 		}
-		if len(w) <= 2 {
-			return l, true
+		if i > 0 && (nationality[w[i-1]] || i > 1 && w[i-2] == "i" && w[i-1] == "am") {
+			continue // "I'm Spanish" is a nationality
 		}
-		if i > 0 && languageCues.at(w, i-1) > 0 {
-			return l, true
+		if i > 0 && negators[w[i-1]] || i > 1 && negators[w[i-2]] {
+			continue // "I don't speak Spanish"
+		}
+		if len(w) <= 2 {
+			found = l
+			continue
+		}
+		if i > 0 && languageCues.at(w, i-1) > 0 || i+1 < len(w) && languageCues.at(w, i+1) > 0 && (w[i+1] == "please" || w[i+1] == "pls" || w[i+1] == "por") {
+			found = l
+			continue
 		}
 		for k := max(0, i-3); k < i; k++ {
 			if n := languageCues.at(w, k); n > 0 && k+n <= i && w[k] != "in" && w[k] != "en" && w[k] != "please" {
-				return l, true
+				found = l
 			}
 		}
 	}
-	return "", false
+	return found, found != ""
 }
+
+// nationality words before a language name make it a nationality.
+var nationality = map[string]bool{"im": true, "soy": true, "am": true, "es": true, "eres": true, "somos": true, "are": true, "were": true}
 
 // readDays reads a number of days from folded text: "3 days before",
 // "a week before", "una semana antes", "the day before".

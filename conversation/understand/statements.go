@@ -5,14 +5,14 @@ package understand
 // came in its first clause and asks in its last.
 
 var (
-	letterNouns = phrases("letter", "letters", "carta", "cartas", "invitation", "invitacion", "csv letter", "the csv",
-		"envelope", "sobre", "post", "correo", "la carta")
+	letterNouns = phrases("letter", "letters", "leter", "lettre", "letetr", "carat", "carta", "cartas", "crata", "invitation", "invitacion", "csv letter", "the csv",
+		"envelope", "sobre", "post", "correo", "la carta", "buzon", "mailbox", "postbox", "letterbox", "the postman", "cartero")
 	// Verbs that say the letter is here. Base forms ("get", "arrive")
 	// are left out: they come in questions, not in news.
 	arrivedVerbs = phrases("arrived", "has arrived", "came", "has come", "come", "got", "ive got", "i ve got", "i got", "received",
 		"have received", "is here", "here", "delivered", "turned up", "showed up", "landed", "have it", "have the letter",
 		"have my letter", "got it", "finally came", "llego", "llegado", "ha llegado", "me llego", "me ha llegado", "recibi",
-		"recibido", "recibida", "la recibi", "he recibido", "ya la tengo", "tengo la carta", "ya tengo", "ya esta aqui",
+		"recibido", "recibida", "la recibi", "he recibido", "ya la tengo", "tengo la carta", "ya tengo", "ya esta aqui", "llegao", "ha llegao", "me ha llegao",
 		"esta aqui", "llegada", "in the post", "in the mail", "in my mailbox", "en el buzon", "the postman brought")
 	requestedVerbs = phrases("asked for", "i asked", "ive asked", "i ve asked", "have asked", "requested", "have requested",
 		"ordered", "applied for", "sent for", "i requested", "pedi", "he pedido", "la pedi", "la he pedido", "pedida",
@@ -49,7 +49,8 @@ var (
 		"ciudadanos de la ue", "from the eu", "de la ue", "comunitario", "comunitaria")
 	haveWords = phrases("have", "got", "own", "hold", "ive got", "i ve got", "tengo", "tiene", "dispongo", "cuento con", "uso", "use",
 		"with", "con", "using")
-	officeYes = phrases("can go", "could go", "can get to", "able to go", "happy to go", "dont mind going", "can visit",
+	officeYes = phrases("ill go to", "i ll go to", "ill just go", "i ll just go", "go to an office", "go to the office", "ire a",
+		"voy a ir a", "puedo ir", "si puedo ir", "can go", "could go", "can get to", "able to go", "happy to go", "dont mind going", "can visit",
 		"puedo ir", "podria ir", "puedo acercarme", "no me importa ir", "puedo pasar", "in person is fine", "i can do in person",
 		"can go in person", "near an office", "office near", "office nearby", "oficina cerca")
 	officeNo = phrases("cant go", "can t go", "cannot go", "cant get to", "can t get to", "unable to go", "no way to go", "not able to go",
@@ -61,23 +62,30 @@ var (
 		"address is current", "up to date", "correct address", "right address", "current address", "esta actualizado",
 		"esta actualizada", "actualizado", "actualizada", "esta bien", "es correcta", "es correcto", "al dia", "correcto",
 		"correcta", "i get post there", "i receive post", "recibo correo", "recibo las cartas", "lives there", "live there",
-		"vivo ahi", "vivo alli", "same address", "misma direccion", "mismo domicilio", "its fine", "it s fine", "fine", "ok")
+		"vivo ahi", "vivo alli", "same address", "misma direccion", "mismo domicilio", "its fine", "it s fine", "fine", "ok",
+		"bien", "lo tengo bien", "current flat", "current home", "current house", "my flat", "where i live", "where i am living",
+		"donde vivo", "mi piso", "mi casa", "right one", "the right one", "updated it", "lo actualice", "lo he actualizado",
+		"al dia", "good", "is correct", "is my current", "updated", "i updated", "actualice", "lo cambie", "changed it")
 	addressBad = phrases("moved", "just moved", "i moved", "have moved", "recently moved", "me he mudado", "me mude", "mudanza",
 		"old address", "wrong address", "not up to date", "out of date", "outdated", "not updated", "direccion antigua",
 		"domicilio antiguo", "no esta actualizado", "no esta actualizada", "desactualizado", "desactualizada", "no vivo",
 		"dont live there", "don t live there", "not my address", "another address", "otra direccion", "otro domicilio")
 	addressWords = phrases("address", "direccion", "domicilio", "domicilio fiscal", "tax address", "fiscal address", "hacienda",
 		"tax agency", "agencia tributaria", "aeat", "post", "correo", "padron")
-	sharedPhone = phrases("same phone", "same mobile", "same number", "one phone", "one mobile", "one number", "share a phone",
+	sharedPhone = phrases("same phone", "same mobile", "share it", "lo comparto", "la comparto", "registered with my number",
+		"registered with my phone", "used my number", "used my phone number", "uses my number", "con mi numero", "uso su numero",
+		"usa mi numero", "my number for his", "my number for her", "su numero para", "same number", "one phone", "one mobile", "one number", "share a phone",
 		"share the phone", "share a number", "share the number", "share one", "shared phone", "shared number", "sharing a phone",
 		"sharing the phone", "mismo movil", "mismo telefono", "mismo numero", "un solo movil", "un solo numero", "un movil",
 		"compartimos", "compartir el movil", "compartir movil", "compartir el numero", "compartido", "between us",
 		"entre los dos", "the two of us", "los dos", "both of us", "we both", "mine and my", "my wife s", "my husband s")
 
-	tieWords    = phrases("tie", "residence card", "residency card", "tarjeta de residencia", "tarjeta de extranjero", "foreigner card", "tarjeta tie", "residence permit", "permiso de residencia", "tarjeta")
-	nieWords    = phrases("nie", "n i e", "foreigner number", "numero de extranjero", "extranjero", "extranjera", "foreign resident", "foreigner")
-	dniWords    = phrases("dni", "spanish id", "spanish id card", "national id", "documento nacional", "soy espanol", "soy espanola", "im spanish", "i m spanish", "i am spanish", "spanish citizen", "ciudadano espanol", "ciudadana espanola", "espanol", "espanola", "nationality spanish")
-	passportOny = phrases("passport", "pasaporte")
+	tieWords = phrases("tie", "residence card", "residency card", "tarjeta de residencia", "tarjeta de extranjero", "foreigner card", "tarjeta tie", "residence permit", "permiso de residencia", "tarjeta")
+	nieWords = phrases("nie", "n i e", "foreigner number", "numero de extranjero", "extranjero", "extranjera", "foreign resident", "foreigner")
+	dniWords = phrases("dni", "spanish id", "spanish id card", "national id", "documento nacional", "spanish citizen", "ciudadano espanol", "ciudadana espanola", "nationality spanish")
+	// spanishWords are a nationality only after "I'm" or "soy".
+	spanishWords = phrases("spanish", "espanol", "espanola")
+	passportOny  = phrases("passport", "pasaporte")
 )
 
 // clauses splits the words at clause breaks.
@@ -105,7 +113,7 @@ func isConjunction(w string) bool {
 
 // readStatements finds the statements of progress and of the user's case.
 func readStatements(r *reading, ctx Context, in *Interpretation) {
-	letterContext := (ctx.LetterTalk || ctx.Letter >= LetterRequested) &&
+	letterContext := (ctx.LetterTalk || ctx.Letter >= LetterRequested || letterNouns.in(r.words)) &&
 		(ctx.Flow == "" || ctx.Flow == "letter" || ctx.Flow == "fix.letter_not_arrived" || ctx.Flow == "fix.csv_expired")
 	for _, c := range clauses(r, r.words, 0) {
 		news := !notNews.in(c)
@@ -133,23 +141,29 @@ func readStatements(r *reading, ctx Context, in *Interpretation) {
 		}
 		readCase(c, &in.Case)
 	}
+	if unsureWords.in(r.words) || in.Answer == Unsure {
+		if in.Case.Certificate != TriUnknown {
+			in.Case.Certificate = TriUnsure
+		}
+		if in.Case.Address == TriYes {
+			in.Case.Address = TriUnsure
+		}
+	}
 }
 
 // pronounSubject reports a clause such as "it came today" or "ya llegó",
 // whose subject is left for the context to give. A clause that names
 // something else ("never got one", about a PIN) is not one.
 func pronounSubject(c []string) bool {
-	if otherSubjects.in(c) {
-		return false
+	if len(c) > 0 && isConjunction(c[0]) {
+		c = c[1:]
 	}
-	for _, w := range c {
-		switch w {
-		case "it", "its", "la", "ya", "finally", "por", "fin", "just", "today", "hoy", "yesterday", "ayer", "here", "aqui":
-			return true
-		}
-	}
-	return len(c) <= 3
+	return !otherSubjects.in(c) && !notMissing.in(c)
 }
+
+// notMissing are ways of not having the letter at hand that say nothing
+// about its arrival: "I don't have it with me".
+var notMissing = phrases("with me", "on me", "at hand", "a mano", "conmigo", "encima", "in front of me", "delante")
 
 var otherSubjects = phrases("pin", "sms", "text", "message", "mensaje", "code", "codigo", "app", "number", "numero", "email",
 	"mail", "correo electronico", "password", "contrasena", "certificate", "certificado", "dni", "nie", "tie", "phone", "movil",
@@ -164,7 +178,8 @@ var waiting = phrases("still waiting", "waiting for", "still hasnt", "still not"
 	"not arrived", "not received", "no sign", "sigo esperando", "todavia no", "aun no", "sigue sin", "no ha llegado", "no me ha llegado",
 	"no me llega", "no llega", "no llego", "nunca llego", "hasnt arrived", "hasnt come", "havent received", "havent got",
 	"didnt arrive", "didnt come", "didnt get", "not yet", "not here", "no la he recibido", "no he recibido", "lost", "perdida",
-	"se ha perdido", "never received")
+	"se ha perdido", "never received", "still no", "no sign", "ni rastro", "llegao", "no ha llegao", "no me ha llegao",
+	"never came", "hasnt shown up", "not come", "no letter")
 
 func stillWaiting(c []string) bool { return waiting.in(c) }
 
@@ -179,17 +194,17 @@ func appendProgress(ps []Progress, p Progress) []Progress {
 
 // readCase reads the facts of the user's situation from one clause.
 func readCase(c []string, k *Case) {
-	docCert := documentCertificates.in(c)
-	if docCert {
-		k.Document = DocEUCert
+	docCert := false
+	if sp, ok := documentCertificates.find(c, 0, len(c)); ok && holds(c, sp.start) {
+		k.Document, docCert = DocEUCert, true
 	}
 	if sp, ok := certificateWords.find(c, 0, len(c)); ok && !docCert {
 		_, has := haveWords.find(c, 0, sp.start)
-		if has || len(c) <= 4 {
+		if has || len(c) <= 4 || hasNegator(c) || noWords.at(c, 0) > 0 || ningun[c[max(0, sp.start-1)]] || unsureWords.in(c) || madeMe.in(c) {
 			switch {
 			case unsureWords.in(c):
 				k.Certificate = TriUnsure
-			case hasNegator(c) || noWords.at(c, 0) > 0:
+			case hasNegator(c) || noWords.at(c, 0) > 0 || ningun[c[max(0, sp.start-1)]] && c[max(0, sp.start-1)] != "any":
 				k.Certificate = TriNo
 			default:
 				k.Certificate = TriYes
@@ -219,22 +234,91 @@ func readCase(c []string, k *Case) {
 	if sharedPhone.in(c) {
 		k.SharedPhone = true
 	}
-	switch {
-	case docCert:
-	case tieWords.in(c):
-		k.Document = DocTIE
-	case passportOny.in(c) && !nieWords.in(c) && !dniWords.in(c):
-		k.Document = DocPassport
-	case nieWords.in(c):
-		if k.Document == NoDocument {
-			k.Document = DocNIE
-		}
-	case dniWords.in(c):
-		k.Document = DocDNI
+	if d := documentHeld(c); d != NoDocument && !docCert {
+		k.Document = d
 	}
 	if r := regionOf(c); r != NoRegion {
 		k.Region = r
 	}
+	switch {
+	case chooseLetter.in(c):
+		k.Choice = "letter"
+	case chooseOffice.in(c):
+		k.Choice = "in_person"
+	case chooseCertificate.in(c):
+		k.Choice = "certificate"
+	}
+}
+
+// The route a user settles on: "I'll do the letter thing", "mejor en persona".
+var (
+	chooseLetter = phrases("do the letter", "go with the letter", "go for the letter", "ill ask for the letter", "i ll ask for the letter",
+		"ill request the letter", "the letter then", "letter it is", "prefer the letter", "rather do the letter", "ill use the letter",
+		"try the letter", "stick with the letter", "mejor la carta", "prefiero la carta", "pedire la carta", "voy a pedir la carta",
+		"lo hare por carta", "lo hago por carta", "me quedo con la carta", "por carta entonces", "la carta entonces", "opto por la carta")
+	chooseOffice = phrases("ill go to the office", "i ll go to the office", "go in person", "ill go in person", "i ll go in person",
+		"ill book an appointment", "i ll book an appointment", "prefer in person", "rather go in person", "do it in person",
+		"mejor en persona", "prefiero en persona", "ire a la oficina", "ire en persona", "pedire cita", "voy a pedir cita",
+		"lo hare en persona", "lo hago en persona", "me quedo con la oficina", "opto por la oficina")
+	chooseCertificate = phrases("ill get a certificate", "i ll get a certificate", "ill get the certificate", "ill get one",
+		"get a digital certificate first", "use my certificate", "go with the certificate", "mejor con certificado",
+		"sacare el certificado", "me saco el certificado", "voy a sacar el certificado", "usare el certificado", "con el certificado")
+)
+
+// madeMe are ways of saying a certificate exists without "have".
+var madeMe = phrases("made me", "got me", "me hizo", "me saco", "installed", "instalado", "instale")
+
+// ningun words deny what follows: "ningún certificado", "any certificate".
+var ningun = map[string]bool{"ningun": true, "ninguno": true, "ninguna": true, "any": true, "sin": true, "no": true, "without": true}
+
+// holds reports whether the clause says the user holds what is named at
+// word i: "I have a TIE", "tengo NIE", "with my DNI", "I'm Spanish", or a
+// clause that is only the name ("TIE"). "Where is it on the TIE?" does not.
+func holds(c []string, i int) bool {
+	if i > 0 && (negators[c[i-1]] || ningun[c[i-1]]) {
+		return false
+	}
+	if i > 1 && (negators[c[i-2]] || c[i-2] == "not") {
+		return false
+	}
+	if _, ok := haveWords.find(c, max(0, i-4), i); ok {
+		return !hasNegator(c[max(0, i-4):i])
+	}
+	if _, ok := beingWords.find(c, max(0, i-3), i); ok {
+		return true
+	}
+	return len(c) <= 3
+}
+
+var beingWords = phrases("im", "i m", "i am", "soy", "as a", "on a", "on my", "with a", "with my", "con mi", "con el", "con la",
+	"only", "solo", "just", "only have", "solo tengo")
+
+// documentHeld returns the identity document a clause says the user holds.
+func documentHeld(c []string) Document {
+	find := func(p phraseSet) bool {
+		for _, sp := range p.all(c) {
+			if holds(c, sp.start) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case find(tieWords):
+		return DocTIE
+	case find(passportOny) && !find(nieWords) && !find(dniWords):
+		return DocPassport
+	case find(nieWords):
+		return DocNIE
+	case find(dniWords):
+		return DocDNI
+	}
+	for _, sp := range spanishWords.all(c) {
+		if _, ok := beingWords.find(c, max(0, sp.start-2), sp.start); ok && sp.start > 0 && (c[sp.start-1] == "im" || c[sp.start-1] == "soy" || c[sp.start-1] == "am") {
+			return DocDNI
+		}
+	}
+	return NoDocument
 }
 
 var canWords = phrases("can", "cant", "could", "able", "puedo", "podria", "go", "get", "ir")

@@ -21,7 +21,7 @@ func TestDebugMatch(t *testing.T) {
 		cands, v := calibrate(res)
 		t.Logf("%q raw=%+v dom=%d", s, res.Candidates, res.Domain)
 		t.Logf("   calibrated=%+v verdict=%d", cands, v)
-		in := ip.Interpret(s, Context{})
+		in := ip.Interpret(s, Context{Letter: LetterRequested, LastTopic: os.Getenv("LAST")})
 		t.Logf("   interp: acts=%b answer=%d outcome=%d progress=%v case=%+v req=%+v topics=%v verdict=%d rest=%v", in.Acts, in.Answer, in.Outcome, in.Progress, in.Case, in.Requests, in.Topics, in.Verdict, in.Rest)
 	}
 }

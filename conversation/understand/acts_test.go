@@ -1,0 +1,206 @@
+package understand_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clavebot/clavebot/conversation/content"
+	"github.com/clavebot/clavebot/conversation/understand"
+)
+
+// labels writes what an interpretation says in the vocabulary of
+// testdata/acts.tsv.
+func labels(in understand.Interpretation, expect understand.Expect) []string {
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	if expect == understand.ExpectYesNo || expect == understand.ExpectCheck {
+		switch in.Answer {
+		case understand.Yes:
+			add("answer=yes")
+		case understand.No:
+			add("answer=no")
+		case understand.Unsure:
+			add("answer=unsure")
+		}
+	}
+	if expect == understand.ExpectOutcome {
+		switch in.Outcome {
+		case understand.Fixed:
+			add("outcome=fixed")
+		case understand.Failing:
+			add("outcome=failing")
+		case understand.Tried:
+			add("outcome=tried")
+		}
+	}
+	switch in.Digits {
+	case understand.DigitsDiffer:
+		add("digits=differ")
+	case understand.DigitsMatch:
+		add("digits=match")
+	}
+	for _, p := range in.Progress {
+		add("progress=" + map[understand.Progress]string{understand.LetterAskedFor: "asked", understand.LetterCame: "arrived",
+			understand.LetterMissing: "missing", understand.Registered: "registered"}[p])
+	}
+	tri := func(name string, v understand.Tri) {
+		if s := map[understand.Tri]string{understand.TriYes: "yes", understand.TriNo: "no", understand.TriUnsure: "unsure"}[v]; s != "" {
+			add(name + "=" + s)
+		}
+	}
+	c := in.Case
+	tri("cert", c.Certificate)
+	if c.Office != understand.TriUnsure {
+		tri("office", c.Office)
+	}
+	tri("address", c.Address)
+	if d := map[understand.Document]string{understand.DocTIE: "tie", understand.DocEUCert: "eucert", understand.DocNIE: "nie",
+		understand.DocDNI: "dni", understand.DocPassport: "passport"}[c.Document]; d != "" {
+		add("doc=" + d)
+	}
+	if c.SharedPhone {
+		add("shared_phone")
+	}
+	if c.Region == understand.Canary {
+		add("region=canary")
+	}
+	for _, r := range in.Requests {
+		switch r.Kind {
+		case understand.RequestRemind:
+			add("request=remind")
+			if in.HasDays {
+				add(fmt.Sprintf("days=%d", in.Days))
+			}
+		case understand.RequestRemindLater:
+			add("request=remind")
+		case understand.RequestStopReminders:
+			add("request=stop_reminders")
+		case understand.RequestListReminders:
+			add("request=list_reminders")
+		case understand.RequestLanguage:
+			add("request=language:" + string(r.Lang))
+		case understand.RequestForget:
+			add("request=forget")
+		case understand.RequestMyData:
+			add("request=mydata")
+		case understand.RequestMenu:
+			add("request=menu")
+		case understand.RequestHelp:
+			add("request=help")
+		}
+	}
+	for act, name := range map[understand.Acts]string{understand.ActGreeting: "act=greeting", understand.ActThanks: "act=thanks",
+		understand.ActBye: "act=bye", understand.ActCorrection: "act=correction", understand.ActQuestion: "act=question"} {
+		if in.Acts.Has(act) {
+			add(name)
+		}
+	}
+	if in.OffTopic {
+		add("offtopic")
+	}
+	if in.HowToRegister {
+		add("howto_register")
+	}
+	return normalizeLabels(out)
+}
+
+// normalizeLabels sorts a label set and applies the set's convention: a
+// request asked as a question is a request, not a question.
+func normalizeLabels(ls []string) []string {
+	hasRequest := slices.ContainsFunc(ls, func(s string) bool { return strings.HasPrefix(s, "request=") })
+	ls = slices.DeleteFunc(ls, func(s string) bool { return s == "none" || hasRequest && s == "act=question" })
+	sort.Strings(ls)
+	return slices.Compact(ls)
+}
+
+var expects = map[string]understand.Expect{"none": understand.ExpectNothing, "yesno": understand.ExpectYesNo,
+	"outcome": understand.ExpectOutcome, "check": understand.ExpectCheck, "date": understand.ExpectDate}
+
+// TestActs reads every message of testdata/acts.tsv (written without
+// seeing this package) and compares what the interpretation says with what
+// the message states. It fails when fewer than 85% of the messages are
+// read exactly right. Run with -v for the misses and per-label recall.
+func TestActs(t *testing.T) {
+	cat, err := content.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := understand.New(cat.Topics())
+	f, err := os.Open("testdata/acts.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	today := understand.DateOf(time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC))
+	type count struct{ want, found, extra int }
+	per := map[string]*count{}
+	get := func(l string) *count {
+		if per[l] == nil {
+			per[l] = &count{}
+		}
+		return per[l]
+	}
+	rows, exact := 0, 0
+	var misses []string
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		p := strings.Split(sc.Text(), "\t")
+		if n == 1 {
+			continue
+		}
+		if len(p) != 4 {
+			t.Fatalf("acts.tsv:%d: want 4 columns, got %d", n, len(p))
+		}
+		expect, ok := expects[p[0]]
+		if !ok {
+			t.Fatalf("acts.tsv:%d: unknown expect %q", n, p[0])
+		}
+		ctx := understand.Context{Today: today, Lang: understand.Lang(p[1]), Expect: expect, LetterTalk: expect == understand.ExpectDate}
+		got := labels(ip.Interpret(p[2], ctx), expect)
+		want := normalizeLabels(strings.Fields(p[3]))
+		rows++
+		if slices.Equal(got, want) {
+			exact++
+		} else {
+			misses = append(misses, fmt.Sprintf("acts.tsv:%d %s %q\n    want %v\n    got  %v", n, p[0], p[2], want, got))
+		}
+		for _, l := range want {
+			get(l).want++
+			if slices.Contains(got, l) {
+				get(l).found++
+			}
+		}
+		for _, l := range got {
+			if !slices.Contains(want, l) {
+				get(l).extra++
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0, len(per))
+	for k := range per {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t.Logf("messages read exactly right: %d of %d (%.1f%%)", exact, rows, 100*float64(exact)/float64(rows))
+	if testing.Verbose() {
+		for _, k := range keys {
+			c := per[k]
+			t.Logf("%-24s found %2d of %2d, %2d extra", k, c.found, c.want, c.extra)
+		}
+		for _, m := range misses {
+			t.Log(m)
+		}
+	}
+	if float64(exact) < 0.85*float64(rows) {
+		t.Errorf("%d of %d messages read exactly right, want at least 85%%", exact, rows)
+	}
+}

@@ -14,6 +14,7 @@ func (t *turn) registered() {
 	}
 	t.u.Reminders = nil
 	t.u.RemindDaysBefore = nil
+	t.d.Topic, t.u.LastTopic = "after_registration", "after_registration"
 	t.reply(t.ui("registered.next"), nil, t.buttons(
 		"topic:clave_movil", "topic:permanente_activation", "topic:levels", "topic:login_app", "flow:menu"))
 }

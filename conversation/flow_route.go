@@ -226,9 +226,14 @@ var routeFollowUps = map[string][]string{
 	"address_first": {"topic:tax_address", "topic:in_person", "topic:letter_request"},
 }
 
+// routeTopics are the topics that explain each recommended route.
+var routeTopics = map[string]string{"certificate": "certificate_route", "letter": "letter_request", "in_person": "in_person",
+	"video": "video_id", "address_first": "tax_address"}
+
 func (routeFlow) result(t *turn, route string) {
 	a := t.u.Flow.Answers
 	t.u.Route = route
+	t.d.Topic = routeTopics[route]
 	t.endFlow()
 	text := t.ui("route.result." + route)
 	if route == "letter" && a["office"] == "yes" {

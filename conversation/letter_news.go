@@ -55,15 +55,18 @@ func (t *turn) letterNews() bool {
 		if l.ArrivedOn.IsZero() {
 			l.ArrivedOn = t.arrivalDate()
 		}
-		t.answerAlso()
+		t.answerAlso("letter_not_arrived", "letter_request")
 		letterFlow{}.askStep(t, "date")
+		return true
+	case in.States(understand.LetterMissing):
+		if in.States(understand.LetterAskedFor) {
+			l.RequestedOn = t.requestDate()
+		}
+		t.answerTopic("letter_not_arrived")
+		t.personalNote("letter_not_arrived")
 		return true
 	case in.States(understand.LetterAskedFor):
 		t.letterRequested(t.requestDate())
-		return true
-	case in.States(understand.LetterMissing):
-		t.answerTopic("letter_not_arrived")
-		t.personalNote("letter_not_arrived")
 		return true
 	case inDateStep && len(in.Dates) == 0 && in.Verdict != understand.Clear:
 		t.reply(t.ui("letter.date.none"), nil, t.buttons("nav:back", "flow:menu"))
@@ -142,7 +145,7 @@ func (t *turn) letterRequested(day Date) {
 	t.u.LastTopic = "letter_request"
 	t.reply(t.ui(key, "date", t.formatDate(day), "days", strconv.Itoa(day.DaysUntil(t.today)))+"\n\n"+t.ui("letter.tell_me_when"), nil,
 		t.buttons("topic:letter_request", "topic:tax_address", "flow:menu"))
-	t.answerAlso()
+	t.answerAlso("letter_request", "letter_not_arrived")
 }
 
 // letterDated records the date printed on the letter, or explains why it
@@ -282,11 +285,12 @@ func (t *turn) addRemindDays(days int) {
 	}
 }
 
-// answerAlso answers the question a piece of news came with, unless the
-// news reply covers it: "I asked for the letter, can I use the app?".
-func (t *turn) answerAlso() {
+// answerAlso answers the question a piece of news came with, unless it is
+// about one of the topics the news reply covers: "my letter came, what do
+// I do now?".
+func (t *turn) answerAlso(covered ...string) {
 	in := t.in
-	if in.Verdict == understand.Clear && in.Acts.Has(understand.ActQuestion) && !letterTopics[in.Topics[0].TopicID] {
+	if in.Verdict == understand.Clear && in.Acts.Has(understand.ActQuestion) && !slices.Contains(covered, in.Topics[0].TopicID) {
 		t.answerTopic(in.Topics[0].TopicID)
 	}
 }

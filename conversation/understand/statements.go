@@ -179,7 +179,8 @@ var waiting = phrases("still waiting", "waiting for", "still hasnt", "still not"
 	"no me llega", "no llega", "no llego", "nunca llego", "hasnt arrived", "hasnt come", "havent received", "havent got",
 	"didnt arrive", "didnt come", "didnt get", "not yet", "not here", "no la he recibido", "no he recibido", "lost", "perdida",
 	"se ha perdido", "never received", "still no", "no sign", "ni rastro", "llegao", "no ha llegao", "no me ha llegao",
-	"never came", "hasnt shown up", "not come", "no letter")
+	"never came", "hasnt shown up", "not come", "no letter", "still nothing", "y nada", "nothing yet", "todavia nada",
+	"aun nada", "no letter yet", "ages ago", "y no llega", "y no ha llegado")
 
 func stillWaiting(c []string) bool { return waiting.in(c) }
 

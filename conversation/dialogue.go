@@ -1,7 +1,6 @@
 package conversation
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +12,9 @@ import (
 func (t *turn) context(lastTopic string, letterTalk bool) understand.Context {
 	u := t.u
 	ctx := understand.Context{Today: t.today, Lang: u.Lang, LastTopic: lastTopic, LetterTalk: letterTalk, Flow: u.Flow.Name}
+	for _, data := range u.Offered {
+		ctx.Options = append(ctx.Options, t.label(data))
+	}
 	switch {
 	case !u.Letter.Dated.IsZero():
 		ctx.Letter = understand.LetterDated
@@ -33,14 +35,16 @@ func (t *turn) context(lastTopic string, letterTalk bool) understand.Context {
 // text handles a typed message: it is read once, into an interpretation,
 // and everything below decides from that.
 func (t *turn) text(text, hint string, idle time.Duration, lastTopic string, letterTalk bool) {
-	if !strings.HasPrefix(text, "/") {
-		if a := t.offeredAction(text); a != "" {
-			t.act(a)
-			return
-		}
-	}
 	in := t.e.ip.Interpret(text, t.context(lastTopic, letterTalk))
 	t.in = &in
+	switch {
+	case in.Option > 0:
+		t.act(t.u.Offered[in.Option-1])
+		return
+	case in.Option < 0:
+		t.act("nav:no_such_option")
+		return
+	}
 	if in.LangSure {
 		t.lang = t.chooseLang(hint, in.Lang)
 	}
@@ -243,7 +247,7 @@ func (t *turn) question() {
 	switch in.Verdict {
 	case understand.Clear:
 		id := in.Topics[0].TopicID
-		if tp := t.e.cat.Topic(id); len(tp.Steps) > 0 && !inFlow {
+		if tp := t.e.cat.Topic(id); len(tp.Steps) > 0 && !inFlow && (in.Problem || !infoFirst[id]) {
 			t.guideTopic(id)
 			return
 		}
@@ -355,6 +359,10 @@ func choiceRoute(choice string) string {
 	return choice
 }
 
+// infoFirst are the guides whose topic is asked about as often as it goes
+// wrong: they start only when the message reports a problem.
+var infoFirst = map[string]bool{"support_number": true}
+
 // problemTopic reports a topic about something going wrong.
 func problemTopic(t *turn, id string) bool {
 	tp := t.e.cat.Topic(id)
@@ -414,28 +422,6 @@ func (t *turn) alsoAnswer() {
 			t.reply(tp.Short.In(t.lang), t.links(tp), nil)
 		}
 	}
-}
-
-// offeredAction maps a typed answer to one of the last offered buttons: its
-// number or its label.
-func (t *turn) offeredAction(text string) string {
-	offered := t.u.Offered
-	if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(text), ".")); err == nil {
-		if n >= 1 && n <= len(offered) {
-			return offered[n-1]
-		}
-		if len(offered) > 0 && n >= 0 && n < 100 {
-			return "nav:no_such_option"
-		}
-		return ""
-	}
-	folded := plainWords(text)
-	for _, data := range offered {
-		if plainWords(t.label(data)) == folded {
-			return data
-		}
-	}
-	return ""
 }
 
 // offerResume greets a user who comes back to an unfinished flow after a

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -380,4 +381,39 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// BenchmarkDialogueTurn measures one interpretation plus decision, without
+// disk, over every user turn of the dev dialogues, played in order as
+// conversations; p99 is over all turns.
+func BenchmarkDialogueTurn(b *testing.B) {
+	t := &testing.T{}
+	cat := mustCatalog(b)
+	var dialogues []*dialogue
+	for _, dl := range loadDialogues(t) {
+		if strings.HasPrefix(dl.split, "dev") {
+			dialogues = append(dialogues, dl)
+		}
+	}
+	var now time.Time
+	e := conversation.NewEngine(cat, conversation.WithClock(func() time.Time { return now }))
+	lat := make([]time.Duration, 0, b.N)
+	var u conversation.User
+	di, ti := 0, 0
+	for b.Loop() {
+		dl := dialogues[di]
+		if ti == 0 {
+			u = conversation.User{}
+			now = time.Date(dl.today.Year, dl.today.Month, dl.today.Day, 10, 0, 0, 0, time.UTC)
+		}
+		t0 := time.Now()
+		e.Handle(&u, conversation.Input{Text: dl.turns[ti].text})
+		lat = append(lat, time.Since(t0))
+		if ti++; ti == len(dl.turns) {
+			ti, di = 0, (di+1)%len(dialogues)
+		}
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 }

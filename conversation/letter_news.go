@@ -174,6 +174,8 @@ func (t *turn) letterDated(m understand.DateMention) {
 	t.u.LastTopic = "csv_code"
 	var parts []string
 	switch {
+	case !old.IsZero() && old != d && l.Expires().Before(t.today):
+		parts = append(parts, t.ui("letter.corrected_plain", "old", t.formatDate(old), "date", t.formatDate(d)))
 	case !old.IsZero() && old != d:
 		parts = append(parts, t.ui("letter.corrected", "old", t.formatDate(old), "date", t.formatDate(d)))
 	case m.Relative:

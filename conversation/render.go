@@ -5,9 +5,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // ui returns the flow sentence key in the turn's language, with {name}
@@ -198,27 +195,6 @@ func (t *turn) personalNote(id string) {
 func (t *turn) formatDate(d Date) string {
 	month := t.ui(fmt.Sprintf("month.%d", int(d.Month)))
 	return t.ui("date.format", "day", fmt.Sprint(d.Day), "month", month, "year", fmt.Sprint(d.Year))
-}
-
-// plainWords folds text for comparing typed answers with labels: lower
-// case, no accents, no punctuation or symbols, single spaces.
-func plainWords(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		default:
-			space = true
-		}
-	}
-	return b.String()
 }
 
 var (

@@ -74,7 +74,7 @@ func Unanswerable(text string) string {
 	if tooLong {
 		return ""
 	}
-	s := plainWords(understand.Redact(text))
+	s := understand.PlainWords(understand.Redact(text))
 	if len(s) > 200 {
 		s = strings.ToValidUTF8(s[:200], "")
 	}

@@ -51,6 +51,9 @@ var (
 	weekdayRE = regexp.MustCompile(`\b(?:(last|past|this|on|el|este|next)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|` +
 		`lunes|martes|miercoles|jueves|viernes|sabado|domingo)(?:\s+(pasado|last|que viene|proximo))?\b`)
 
+	// "the 3rd", "the 22nd", "el día 15": a day of the month alone.
+	dayOnlyRE = regexp.MustCompile(`\b(?:(?:the|on the)\s+(\d{1,2})(?:st|nd|rd|th)|(?:el|del)\s+dia\s+(\d{1,2}))\b`)
+
 	vagueRE = regexp.MustCompile(`\b(last week|the week before|la semana pasada|the other day|el otro dia|last month|el mes pasado)\b`)
 )
 
@@ -129,6 +132,7 @@ func findDates(s string, today Date) []DateMention {
 	if len(s) > maxDateInput {
 		s = s[:maxDateInput]
 	}
+	s = fixMonthTypos(s)
 	var out []DateMention
 	taken := func(a, b int) bool {
 		for _, m := range out {
@@ -155,9 +159,7 @@ func findDates(s string, today Date) []DateMention {
 			}
 		}
 	}
-	if hasLetters(s) {
-		out = appendRelative(out, s, today, taken)
-	}
+	out = appendRelative(out, s, today, taken)
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	for i := range out {
 		out[i].Role, out[i].Negated = dateRole(s, out[i].start)
@@ -195,19 +197,22 @@ func roleAfter(s string, end int) DateRole {
 	return RoleUnsaid
 }
 
-func hasLetters(s string) bool {
-	return strings.Contains(s, "ago") || strings.Contains(s, "hace") || strings.Contains(s, "day") ||
-		strings.Contains(s, "es") || strings.Contains(s, "week") || strings.Contains(s, "dia") ||
-		strings.Contains(s, "mes") || strings.Contains(s, "mon") || strings.Contains(s, "ado")
-}
-
 func appendRelative(out []DateMention, s string, today Date, taken func(a, b int) bool) []DateMention {
 	add := func(m []int, d Date, approx bool) {
 		if !taken(m[0], m[1]) {
 			out = append(out, DateMention{Date: d, Relative: true, Approximate: approx, start: m[0], end: m[1]})
 		}
 	}
-	for _, re := range []*regexp.Regexp{agoRE, haceRE} {
+	// Each pattern runs only when a word it needs is there: regular
+	// expressions are most of the cost of reading a message.
+	var spans []*regexp.Regexp
+	if strings.Contains(s, "ago") {
+		spans = append(spans, agoRE)
+	}
+	if strings.Contains(s, "hace") {
+		spans = append(spans, haceRE)
+	}
+	for _, re := range spans {
 		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 			n, vague := numberValue(s[m[2]:m[3]])
 			unit := s[m[4]:m[5]]
@@ -223,7 +228,7 @@ func appendRelative(out []DateMention, s string, today Date, taken func(a, b int
 			add(m, d, vague)
 		}
 	}
-	for _, m := range weekdayRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(weekdayRE, s, "day", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo") {
 		before, after := "", ""
 		if m[2] >= 0 {
 			before = s[m[2]:m[3]]
@@ -241,7 +246,22 @@ func appendRelative(out []DateMention, s string, today Date, taken func(a, b int
 		}
 		add(m, today.AddDays(-back), false)
 	}
-	for _, m := range vagueRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(dayOnlyRE, s, "the ", "dia ") {
+		g := 2
+		if m[2] < 0 {
+			g = 4
+		}
+		day, _ := strconv.Atoi(s[m[g]:m[g+1]])
+		d := Date{Year: today.Year, Month: today.Month, Day: day}
+		if day > today.Day {
+			d = DateOf(time.Date(today.Year, today.Month-1, 1, 0, 0, 0, 0, time.UTC))
+			d.Day = day
+		}
+		if validDay(d.Year, int(d.Month), d.Day) {
+			add(m, d, false)
+		}
+	}
+	for _, m := range findIf(vagueRE, s, "week", "semana", "other day", "otro dia", "month", "mes pasado") {
 		days := 7
 		switch s[m[2]:m[3]] {
 		case "the other day", "el otro dia":
@@ -252,6 +272,16 @@ func appendRelative(out []DateMention, s string, today Date, taken func(a, b int
 		add(m, today.AddDays(-days), true)
 	}
 	return out
+}
+
+// findIf runs re on s only when s contains one of the words re needs.
+func findIf(re *regexp.Regexp, s string, needs ...string) [][]int {
+	for _, n := range needs {
+		if strings.Contains(s, n) {
+			return re.FindAllStringSubmatchIndex(s, -1)
+		}
+	}
+	return nil
 }
 
 // The words that, just before a date, say what it is the date of.
@@ -305,4 +335,56 @@ func dateRole(s string, start int) (DateRole, bool) {
 		return RoleRequest, negated
 	}
 	return RoleUnsaid, negated
+}
+
+// fullMonths are the month names typos are corrected to.
+var fullMonths = []string{"january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+	"december", "enero", "febrero", "marzo", "abril", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
+
+// fixMonthTypos rewrites misspelt month names ("ocotber", "novienbre") as
+// the month, so that the date patterns read them. Only words of five
+// letters or more next to a number are tried, at one edit (two from eight
+// letters), and only when one month is closest.
+func fixMonthTypos(s string) string {
+	if !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
+	words := strings.Fields(s)
+	changed := false
+	for i, w := range words {
+		if len(w) < 5 || monthNames[w] != 0 || !nearNumber(words, i) {
+			continue
+		}
+		limit := 1
+		if len(w) >= 8 {
+			limit = 2
+		}
+		best, bestDist, ties := "", limit+1, 0
+		for _, m := range fullMonths {
+			d := osaDistance([]byte(w), m, limit)
+			switch {
+			case d < bestDist:
+				best, bestDist, ties = m, d, 0
+			case d == bestDist:
+				ties++
+			}
+		}
+		if best != "" && bestDist <= limit && ties == 0 {
+			words[i], changed = best, true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
+}
+
+// nearNumber reports whether a number is at most two words away.
+func nearNumber(words []string, i int) bool {
+	for _, j := range []int{i - 2, i - 1, i + 1, i + 2} {
+		if j >= 0 && j < len(words) && strings.ContainsAny(words[j][:1], "0123456789") {
+			return true
+		}
+	}
+	return false
 }

@@ -76,6 +76,11 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 		}
 		text = in.CommandArg
 	}
+	if in.Command == "" {
+		if in.Option = pickOption(text, ctx.Options); in.Option != 0 {
+			return in
+		}
+	}
 	in.Sensitive = FindSensitive(text)
 	if in.Sensitive != 0 {
 		text = Redact(text)
@@ -120,9 +125,48 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	}
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)
+	in.Problem = in.Outcome == Failing || problemWords.in(r.words) || hasNegator(r.words)
 	ip.readTopics(&r, ctx, &in, rest)
 	return in
 }
+
+// pickOption reads a typed answer to the offered buttons: "2", "2.", or
+// the label itself, whatever its case and accents.
+func pickOption(text string, options []string) int {
+	if len(options) == 0 {
+		return 0
+	}
+	t := strings.TrimSuffix(strings.TrimSpace(text), ".")
+	if n, err := strconv.Atoi(t); err == nil {
+		if n >= 1 && n <= len(options) {
+			return n
+		}
+		if n >= 0 && n < 100 {
+			return -1
+		}
+		return 0
+	}
+	typed := string(appendNormalized(nil, text))
+	if typed == "" {
+		return 0
+	}
+	for i, o := range options {
+		if string(appendNormalized(nil, o)) == typed {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// PlainWords folds text as messages are read: lower case, no accents, no
+// punctuation, single spaces.
+func PlainWords(text string) string { return string(appendNormalized(nil, text)) }
+
+// problemWords report that something goes wrong.
+var problemWords = phrases("error", "rejected", "rejects", "reject", "invalid", "not valid", "wont accept", "won t accept",
+	"doesnt accept", "does not accept", "fails", "failed", "incorrect", "wrong", "problem", "issue", "stuck", "blocked",
+	"no valido", "no es valido", "rechaza", "rechazado", "no acepta", "no me acepta", "da error", "me sale error", "falla",
+	"fallo", "problema", "bloqueado", "incorrecto", "mal", "keeps saying", "says its", "dice que", "me dice", "pone que")
 
 // commandRequests are the slash commands that are plain requests.
 var commandRequests = map[string]RequestKind{

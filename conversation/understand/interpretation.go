@@ -20,6 +20,9 @@ type Context struct {
 	// Flow is the guided flow the user is in, "" if none: in the guide
 	// for an SMS that does not arrive, "it came" is about the SMS.
 	Flow string
+	// Options are the labels of the buttons of the bot's last message,
+	// which a user may answer by number or by typing the label.
+	Options []string
 }
 
 // Expect is the kind of answer the bot's last message asked for.
@@ -65,6 +68,10 @@ type Interpretation struct {
 	Progress []Progress
 	// Case is what the message says about the user's situation.
 	Case Case
+	// Option is the button of the last message the text picks, by its
+	// number or its label, counted from 1; -1 for a number that is no
+	// option; 0 when the text picks none.
+	Option int
 	// Command is the name of a slash command ("/start" is "start"),
 	// lower case, without a Telegram "@botname"; CommandArg is what
 	// follows it.
@@ -90,6 +97,9 @@ type Interpretation struct {
 	// Also is a second topic the message asks about, when it asks two
 	// things ("do I need an appointment and what do I bring").
 	Also string
+	// Problem is set when the message reports something going wrong:
+	// an error, a refusal, a thing that does not come.
+	Problem bool
 	// FollowUp is set when the message only makes sense after the last
 	// answer ("and if I only have a passport?"); its Topics were read
 	// with that answer's topic in mind.

@@ -213,6 +213,9 @@ var nationality = map[string]bool{"im": true, "soy": true, "am": true, "es": tru
 // readDays reads a number of days from folded text: "3 days before",
 // "a week before", "una semana antes", "the day before".
 func readDays(s string) (int, bool) {
+	if !containsAny(s, "day", "week", "fortnight", "month", "dia", "semana", "quincena", "mes") {
+		return 0, false
+	}
 	m := daysRE.FindStringSubmatch(s)
 	if m == nil {
 		return 0, false
@@ -233,11 +236,14 @@ func readDays(s string) (int, bool) {
 
 // readDigits reads what the user says about the masked number on screen.
 func readDigits(s string, w []string) DigitsSeen {
+	if !strings.ContainsAny(s, "0123456789*x._") {
+		return DigitsUnsaid
+	}
 	var groups []string
 	for _, m := range maskedRE.FindAllStringSubmatch(s, -1) {
 		groups = append(groups, m[1])
 	}
-	for _, m := range endsRE.FindAllStringSubmatch(s, -1) {
+	for _, m := range endsIf(s) {
 		groups = append(groups, m[1])
 	}
 	if len(groups) >= 2 {
@@ -257,4 +263,20 @@ func readDigits(s string, w []string) DigitsSeen {
 		}
 	}
 	return DigitsUnsaid
+}
+
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func endsIf(s string) [][]string {
+	if !containsAny(s, "end", "finish", "termina", "acaba", "last digit", "last number") {
+		return nil
+	}
+	return endsRE.FindAllStringSubmatch(s, -1)
 }

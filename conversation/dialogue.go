@@ -117,6 +117,9 @@ func (t *turn) decide() {
 	if t.letterNews() {
 		return
 	}
+	if !in.Acts.Has(understand.ActQuestion) && !t.u.Flow.Active() && t.caseNews(true) {
+		return
+	}
 	if t.routeFromCase() {
 		return
 	}
@@ -134,7 +137,10 @@ func (t *turn) decide() {
 		routeFlow{}.next(t)
 		return
 	}
-	if t.caseNews() {
+	if t.caseNews(false) {
+		return
+	}
+	if t.placeFollowUp() {
 		return
 	}
 	if noticed && in.Verdict != understand.Clear {
@@ -313,7 +319,7 @@ func asksTime(in *understand.Interpretation) bool {
 // caseNews answers a statement about the user's case that asks nothing
 // else: the route they settle on, or the one fact that decides what to do
 // next ("I can go to the office on Friday", "I moved in September").
-func (t *turn) caseNews() bool {
+func (t *turn) caseNews(statement bool) bool {
 	in := t.in
 	c := in.Case
 	if c.Choice != "" && !t.u.Flow.Active() {
@@ -321,13 +327,16 @@ func (t *turn) caseNews() bool {
 		routeFlow{}.result(t, choiceRoute(c.Choice))
 		return true
 	}
-	if in.Verdict == understand.Clear {
+	last := t.lastTopic
+	if last == "requirements" && (c.Document != understand.NoDocument || c.SharedPhone || c.Address != 0 || in.Answer != understand.NoAnswer) {
+		// "I have my NIE and the TIE": the checklist keeps count.
+		t.startFlow("checklist")
+		return true
+	}
+	if in.Verdict == understand.Clear && !statement {
 		return false
 	}
-	last := t.lastTopic
 	switch {
-	case last == "requirements" && (c.Document != understand.NoDocument || c.SharedPhone || c.Address != 0):
-		t.startFlow("checklist")
 	case c.Office == understand.TriYes:
 		t.answerTopic("in_person")
 	case c.Certificate == understand.TriYes:
@@ -346,6 +355,27 @@ func (t *turn) caseNews() bool {
 	}
 	return true
 }
+
+// placeFollowUp answers "where do I do that?" after an answer whose
+// remedy is done in person: the offices.
+func (t *turn) placeFollowUp() bool {
+	in := t.in
+	if !in.FollowUp && in.Verdict == understand.Clear || !inPersonRemedy[t.lastTopic] || !in.Acts.Has(understand.ActQuestion) {
+		return false
+	}
+	if in.Verdict == understand.Clear && in.Topics[0].TopicID != t.lastTopic {
+		return false
+	}
+	if !in.AsksWhere {
+		return false
+	}
+	t.answerTopic("in_person")
+	return true
+}
+
+// inPersonRemedy are the topics whose way out is a visit to an office.
+var inPersonRemedy = map[string]bool{"level_refused": true, "levels": true, "change_mobile": true, "mobile_already_used": true,
+	"in_person": true, "csv_expired": true, "letter_not_arrived": true}
 
 // afterCertificate are the topics whose answer turns on having a digital
 // certificate: without one, the way is an office.

@@ -148,13 +148,23 @@ func TestDatabaseInUse(t *testing.T) {
 }
 
 // BenchmarkAskProcess measures a cold `clavebot ask` as a whole process:
-// start, load the content, build the matcher, answer, exit.
+// start, load the content, build the interpreter, answer, exit. With
+// CLAVEBOT_PEER_BINARY set to another build (an earlier version, say), it
+// measures that one too in the same run, so the two can be compared.
 func BenchmarkAskProcess(b *testing.B) {
-	for b.Loop() {
-		cmd := exec.Command(binary, "ask", "my sms with the pin never arrives")
-		if err := cmd.Run(); err != nil {
-			b.Fatal(err)
-		}
+	bins := [][2]string{{"clavebot", binary}}
+	if peer := os.Getenv("CLAVEBOT_PEER_BINARY"); peer != "" {
+		bins = append(bins, [2]string{"peer", peer})
+	}
+	for _, bin := range bins {
+		b.Run(bin[0], func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command(bin[1], "ask", "my sms with the pin never arrives")
+				if err := cmd.Run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -204,3 +204,63 @@ func TestActs(t *testing.T) {
 		t.Errorf("%d of %d messages read exactly right, want at least 85%%", exact, rows)
 	}
 }
+
+// FuzzInterpret reads arbitrary text in every kind of context: it must not
+// panic, and what it reports must be in range.
+func FuzzInterpret(f *testing.F) {
+	for _, s := range []string{"", "yes", "no se", "got the letter, dated 22/10", "/start csv_code", "2", "remind me 3 days before",
+		"it shows ***123 but mine ends 456", "mi nie es X1234567L", "ABCD1234EFGH5678", "\xff\xfe", "y si solo tengo pasaporte?"} {
+		f.Add(s, uint8(0))
+	}
+	cat, err := content.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	ip := understand.New(cat.Topics())
+	today := understand.DateOf(time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC))
+	f.Fuzz(func(t *testing.T, text string, expect uint8) {
+		ctx := understand.Context{Today: today, Expect: understand.Expect(expect % 6), Options: []string{"Yes", "No"}, LastTopic: "csv_code"}
+		in := ip.Interpret(text, ctx)
+		if in.Option < -1 || in.Option > len(ctx.Options) {
+			t.Fatalf("option %d of %d", in.Option, len(ctx.Options))
+		}
+		for _, c := range in.Topics {
+			if c.Score < 0 || c.Score > 1 || cat.Topic(c.TopicID) == nil {
+				t.Fatalf("candidate %+v", c)
+			}
+		}
+		if in.Verdict == understand.Clear && len(in.Topics) == 0 {
+			t.Fatal("a clear verdict without a topic")
+		}
+		for _, d := range in.Dates {
+			if !d.Impossible && d.Date.IsZero() {
+				t.Fatalf("date mention without a date: %+v", d)
+			}
+		}
+		if in.HasDays && in.Days < 0 {
+			t.Fatalf("days %d", in.Days)
+		}
+	})
+}
+
+// BenchmarkInterpretWorstCase reads the longest message the engine
+// accepts, made of words, digits and date-like pieces.
+func BenchmarkInterpretWorstCase(b *testing.B) {
+	cat, err := content.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ip := understand.New(cat.Topics())
+	var sb strings.Builder
+	pieces := []string{"the letter", "22/10", "hace dos semanas", "last tuesday", "remind me 3 days before", "***123", "ends in 456",
+		"xqzv", "no me llega", "the 3rd", "ocotber 12"}
+	for i := 0; sb.Len() < 4000; i++ {
+		sb.WriteString(pieces[i%len(pieces)] + " ")
+	}
+	text := sb.String()[:4000]
+	ctx := understand.Context{Today: understand.DateOf(time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)), LastTopic: "csv_code"}
+	b.ReportAllocs()
+	for b.Loop() {
+		ip.Interpret(text, ctx)
+	}
+}

@@ -2,6 +2,7 @@ package understand
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ type DateMention struct {
 	// Negated is set for a date the user rules out: "17/10, not 22/10".
 	Negated bool
 
-	start, end int // byte offsets in the folded text
+	start, end  int  // byte offsets in the folded text
+	bareWeekday bool // a weekday without "last" or "pasado"
 }
 
 // DateRole is what a date is the date of.
@@ -167,6 +169,11 @@ func findDates(s string, today Date) []DateMention {
 			out[i].Role = role
 		}
 	}
+	// "I can go on Friday" is a day to come: in a sentence, a weekday on
+	// its own is a date of the past only when the words around it say so.
+	if len(strings.Fields(s)) > 3 {
+		out = slices.DeleteFunc(out, func(m DateMention) bool { return m.bareWeekday && m.Role == RoleUnsaid })
+	}
 	return out
 }
 
@@ -245,6 +252,9 @@ func appendRelative(out []DateMention, s string, today Date, taken func(a, b int
 			back = 7
 		}
 		add(m, today.AddDays(-back), false)
+		if before != "last" && before != "past" && after != "pasado" && after != "last" && len(out) > 0 && out[len(out)-1].start == m[0] {
+			out[len(out)-1].bareWeekday = true
+		}
 	}
 	for _, m := range findIf(dayOnlyRE, s, "the ", "dia ") {
 		g := 2
@@ -289,7 +299,7 @@ var (
 	printedCues = []string{"dated", "date", "dates", "dated the", "fecha", "fechada", "fechado", "con fecha", "pone", "says", "said", "reads",
 		"date is", "date on it is", "printed on it is", "on the letter is", "the date is", "fecha es", "la fecha es", "pone que",
 		"printed", "issued", "emitida", "emitido", "from", "es del", "son del", "del", "it says", "written", "dice"}
-	arrivalCues = []string{"came", "arrived", "arrives", "got it", "got", "received", "delivered", "turned up", "showed up",
+	arrivalCues = []string{"came", "arrived", "brought it", "brought", "dropped it off", "trajo", "arrives", "got it", "got", "received", "delivered", "turned up", "showed up",
 		"llego", "llegado", "ha llegado", "me llego", "recibi", "recibido", "recibida", "la recibi", "lo recibi"}
 	requestCues = []string{"asked", "asked for it", "requested", "requested it", "ordered", "applied", "pedi", "pedido", "la pedi",
 		"solicite", "solicitado", "la solicite"}

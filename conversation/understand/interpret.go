@@ -20,13 +20,16 @@ type Interpreter struct {
 	// done; done names each phrase's step as "topic:index".
 	stepsDone phraseSet
 	done      map[string][]string
+	// guides are the topics that are troubleshooting guides.
+	guides map[string]bool
 }
 
 // New indexes the topics and returns an interpreter over them.
 func New(topics []*Topic) *Interpreter {
 	in := &Interpreter{m: NewMatcher(topics), topicWords: map[string][2][]byte{}, neighbours: map[[2]string]bool{},
-		stepsDone: phraseSet{}, done: map[string][]string{}}
+		stepsDone: phraseSet{}, done: map[string][]string{}, guides: map[string]bool{}}
 	for _, t := range topics {
+		in.guides[t.ID] = len(t.Steps) > 0
 		for i, st := range t.Steps {
 			for _, l := range Langs {
 				for _, p := range st.Done[l] {
@@ -125,6 +128,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	}
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)
+	in.AsksWhere = whereWords.in(r.words)
 	in.Problem = in.Outcome == Failing || problemWords.in(r.words) || hasNegator(r.words)
 	ip.readTopics(&r, ctx, &in, rest)
 	return in
@@ -207,7 +211,7 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 	// cannot stand alone: "and the qr code runs out too" is a question of
 	// its own, "and if I only have a passport?" is not.
 	if ctx.LastTopic != "" && verdict != Clear &&
-		(verdict != OutOfScope || looksLikeFollowUp(rest) || in.Acts.Has(ActQuestion) && len(rest) <= 12) {
+		(verdict != OutOfScope || looksLikeFollowUp(rest) || in.Acts.Has(ActQuestion) && len(rest) <= 20) {
 		li := 0
 		if in.Lang == Spanish {
 			li = 1
@@ -216,6 +220,19 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 		if fc, fv := calibrate(fres); fv == Clear {
 			cands, verdict = fc, fv
 			in.FollowUp = true
+		} else if whatNow.in(rest) {
+			// "and now what?": what to do is in the last answer.
+			cands, verdict = []Candidate{{TopicID: ctx.LastTopic, Score: 1}}, Clear
+			in.FollowUp = true
+		}
+	}
+	if verdict == Between && in.Problem {
+		// Something goes wrong and one of the two is its guide.
+		for _, c := range cands[:2] {
+			if ip.guides[c.TopicID] {
+				cands, verdict = []Candidate{c}, Clear
+				break
+			}
 		}
 	}
 	if verdict != Clear {
@@ -241,6 +258,14 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 	}
 }
 
+// whereWords ask where to go.
+var whereWords = phrases("where", "wheres", "donde", "adonde", "somewhere", "which office", "que oficina", "en que sitio", "a que sitio")
+
+// whatNow asks what to do next.
+var whatNow = phrases("what now", "now what", "what do i do", "what do i do now", "what should i do", "what are my options",
+	"what options", "y ahora", "ahora que", "que hago", "que hago ahora", "que puedo hacer", "que opciones tengo", "y entonces",
+	"then what", "what next", "y que hago")
+
 // variationCues open a question that asks the last one again for another
 // case: "and what if I'm an EU citizen?", "y si solo tengo pasaporte?".
 var variationCues = phrases("and if", "what if", "and what if", "what about", "and what about", "how about", "and for",
@@ -256,7 +281,7 @@ var documentTopics = map[string]bool{"support_number": true, "document_data": tr
 // follows up on: the last topic again, for the document named, or the
 // topic for having no NIE when the document is only a passport.
 func variation(rest []string, last string, doc Document) string {
-	if last == "" || doc == NoDocument || variationCues.at(rest, 0) == 0 {
+	if _, ok := variationCues.find(rest, 0, min(len(rest), 6)); last == "" || doc == NoDocument || !ok {
 		return ""
 	}
 	switch {
@@ -271,7 +296,7 @@ func variation(rest []string, last string, doc Document) string {
 // looksLikeFollowUp reports a message that leans on the last answer: it
 // starts like a continuation or points back at it.
 func looksLikeFollowUp(rest []string) bool {
-	return followUps.at(rest, 0) > 0 || len(rest) <= 12 && anaphora.in(rest)
+	return followUps.at(rest, 0) > 0 || len(rest) <= 20 && anaphora.in(rest)
 }
 
 // secondQuestion returns the topic of a second question in the message,

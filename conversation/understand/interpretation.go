@@ -97,6 +97,9 @@ type Interpretation struct {
 	// Also is a second topic the message asks about, when it asks two
 	// things ("do I need an appointment and what do I bring").
 	Also string
+	// AsksWhere is set for a question about where to go: "where do I do
+	// that?", "¿dónde lo hago?".
+	AsksWhere bool
 	// Problem is set when the message reports something going wrong:
 	// an error, a refusal, a thing that does not come.
 	Problem bool

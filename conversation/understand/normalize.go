@@ -220,7 +220,7 @@ var synonyms = []synonymGroup{
 	{name: "invite", domain: weak,
 		en: []string{"invitation", "invite", "invitations"},
 		es: []string{"invitacion", "invitaciones"}},
-	{name: "phone", domain: weak, en: []string{"mobile", "mobiles", "phone", "phones", "cellphone", "cell", "smartphone", "iphone", "android", "handy"},
+	{name: "phone", domain: weak, en: []string{"mobile", "mobiles", "phone", "phones", "cellphone", "cell", "smartphone", "iphone", "android", "handy", "sim"},
 		es: []string{"movil", "moviles", "telefono", "telefonos", "celular", "tlf", "tfno", "tel"}},
 	{name: "app", domain: weak, en: []string{"app", "apps", "aplication", "application"},
 		es: []string{"aplicacion", "aplicaciones", "appli"},

@@ -89,8 +89,7 @@ var (
 		"what do i do to register", "como me registro", "como registrarme", "como me doy de alta",
 		"como darme de alta", "como consigo clave", "como obtengo clave", "como puedo registrarme", "como puedo conseguir",
 		"como conseguir clave", "como obtener clave", "quiero registrarme", "quiero darme de alta", "quiero sacar clave",
-		"como saco clave", "como me saco", "necesito registrarme", "como me apunto", "how do i register for clave",
-		"how do i register in clave", "how to register for clave", "como registrarme en clave")
+		"como saco clave", "como me saco", "necesito registrarme", "como me apunto", "como registrarme en clave")
 	letterFlowWords = phrases("track my letter", "track the letter", "follow my letter", "seguir mi carta", "seguimiento de la carta",
 		"letter tracking", "track my invitation")
 )

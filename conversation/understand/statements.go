@@ -66,7 +66,7 @@ var (
 		"bien", "lo tengo bien", "current flat", "current home", "current house", "my flat", "where i live", "where i am living",
 		"donde vivo", "mi piso", "mi casa", "right one", "the right one", "updated it", "lo actualice", "lo he actualizado",
 		"al dia", "good", "is correct", "is my current", "updated", "i updated", "actualice", "lo cambie", "changed it")
-	addressBad = phrases("moved", "just moved", "i moved", "have moved", "recently moved", "me he mudado", "me mude", "mudanza",
+	addressBad = phrases("moved", "just moved", "acabo de mudar", "me acabo de mudar", "nos hemos mudado", "nos mudamos", "i moved", "have moved", "recently moved", "me he mudado", "me mude", "mudanza",
 		"old address", "wrong address", "not up to date", "out of date", "outdated", "not updated", "direccion antigua",
 		"domicilio antiguo", "no esta actualizado", "no esta actualizada", "desactualizado", "desactualizada", "no vivo",
 		"dont live there", "don t live there", "not my address", "another address", "otra direccion", "otro domicilio")
@@ -141,7 +141,7 @@ func readStatements(r *reading, ctx Context, in *Interpretation) {
 		}
 		readCase(c, &in.Case)
 	}
-	if unsureWords.in(r.words) || in.Answer == Unsure {
+	if (in.Answer == Unsure || unsureWords.in(r.words)) && len(r.words) <= 14 {
 		if in.Case.Certificate != TriUnknown {
 			in.Case.Certificate = TriUnsure
 		}
@@ -291,7 +291,8 @@ func holds(c []string, i int) bool {
 	return len(c) <= 3
 }
 
-var beingWords = phrases("im", "i m", "i am", "soy", "as a", "on a", "on my", "with a", "with my", "con mi", "con el", "con la",
+var beingWords = phrases("im", "i m", "i am", "soy", "as a", "on a", "shes", "she s", "she is", "hes", "he s", "he is",
+	"is an", "is a", "es", "es una", "es un", "if im", "if i m", "if i am", "si soy", "we are", "somos", "on my", "with a", "with my", "con mi", "con el", "con la",
 	"only", "solo", "just", "only have", "solo tengo")
 
 // documentHeld returns the identity document a clause says the user holds.

@@ -93,9 +93,6 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 	u.LastSeen = now
 	u.Blocked = false // they wrote, so they can be written to again
 
-	if firstContact && !strings.HasPrefix(text, "/") {
-		t.say(t.ui("welcome.first"))
-	}
 	// The letter stays the subject for one exchange; the last topic until
 	// another one is answered.
 	lastTopic, letterTalk := u.LastTopic, u.LetterTalk
@@ -118,6 +115,11 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 		// hear back.
 		t.say(t.ui("input.not_understood"))
 		t.menu()
+	}
+	if firstContact && !strings.HasPrefix(text, "/") {
+		// Said first, but written last: in the language the message
+		// turned out to be in.
+		t.d.Replies = append([]Reply{{Text: t.ui("welcome.first")}}, t.d.Replies...)
 	}
 	if u.Flow.Name == "letter" {
 		u.LetterTalk = true

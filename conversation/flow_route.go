@@ -123,15 +123,7 @@ func (f routeFlow) absorb(t *turn) bool {
 }
 
 func triValue(v understand.Tri) string {
-	switch v {
-	case understand.TriYes:
-		return "yes"
-	case understand.TriNo:
-		return "no"
-	case understand.TriUnsure:
-		return "unsure"
-	}
-	return ""
+	return map[understand.Tri]string{understand.TriYes: "yes", understand.TriNo: "no", understand.TriUnsure: "unsure"}[v]
 }
 
 func (routeFlow) set(t *turn, step, value string) {

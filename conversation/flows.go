@@ -281,17 +281,22 @@ var Zones = []string{"Europe/Madrid", "Atlantic/Canary"}
 func (t *turn) setZone(name string) bool {
 	for _, z := range Zones {
 		if z == name {
-			t.u.TimeZone = name
-			t.today = DateOf(t.now.In(t.u.location()))
-			if len(t.u.Reminders) > 0 {
-				t.schedule()
-			}
+			t.useZone(name)
 			t.say(t.ui("timezone.set", "zone", t.ui("tz."+name)))
 			t.reoffer()
 			return true
 		}
 	}
 	return false
+}
+
+// useZone moves the user to a time zone, and their reminders with them.
+func (t *turn) useZone(name string) {
+	t.u.TimeZone = name
+	t.today = DateOf(t.now.In(t.u.location()))
+	if len(t.u.Reminders) > 0 {
+		t.schedule()
+	}
 }
 
 // The flows of one step, and the menu.

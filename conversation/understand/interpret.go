@@ -1,7 +1,6 @@
 package understand
 
 import (
-	"math"
 	"strconv"
 	"strings"
 )
@@ -185,16 +184,6 @@ func onlyAnswer(w []string) bool {
 	return yesWords.whole(w) || noWords.whole(w) || unsureWords.whole(w) || acks.whole(w)
 }
 
-// The thresholds on calibrated scores: one for every topic.
-const (
-	// answerAt is the score at which the first topic is the answer.
-	answerAt = 0.5
-	// betweenAt is the score two topics must reach together, each at
-	// least betweenEach, for the message to sit between them.
-	betweenAt   = 0.6
-	betweenEach = 0.2
-)
-
 func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, rest []string) {
 	if len(rest) == 0 {
 		in.Verdict = OutOfScope
@@ -363,93 +352,4 @@ func splitQuestions(r *reading, rest []string) [][]string {
 		}
 	}
 	return append(parts, rest[start:])
-}
-
-// Calibration turns the matcher's scores into probabilities. The weights
-// were fitted by logistic regression on the dev split of the question
-// evaluation (see TestFitCalibration); every topic shares them, so one
-// threshold means the same for all.
-var calibration = struct {
-	bias, score, rel, coverage, margin, strong float64
-}{bias: -12.844, score: 2.082, rel: 9.576, coverage: -0.650, margin: 9.984, strong: 0.277}
-
-// calibrate scores the candidates of a match and gives the verdict.
-func calibrate(res MatchResult) ([]Candidate, Verdict) {
-	if len(res.Candidates) == 0 || res.Verdict == matchOut {
-		return nil, OutOfScope
-	}
-	out := make([]Candidate, len(res.Candidates))
-	top := res.Candidates[0].Score
-	margin := 1.0
-	if len(res.Candidates) > 1 {
-		margin = 1 - res.Candidates[1].Score/top
-	}
-	for i, c := range res.Candidates {
-		f := candidateFeatures(c, top, margin, i == 0, res.Domain)
-		out[i] = Candidate{TopicID: c.TopicID, Coverage: c.Coverage, Score: logistic(f)}
-	}
-	switch {
-	case out[0].Score >= answerAt:
-		return out, Clear
-	case len(out) > 1 && out[0].Score+out[1].Score >= betweenAt && out[1].Score >= betweenEach:
-		return out, Between
-	}
-	return out, Unclear
-}
-
-// features are the inputs of the calibration, for one candidate.
-type features struct{ score, rel, coverage, margin, strong float64 }
-
-func candidateFeatures(c Candidate, top, margin float64, first bool, dom evidence) features {
-	f := features{score: c.Score, rel: c.Score / top, coverage: c.Coverage}
-	if first {
-		f.margin = margin
-	}
-	if dom == strong {
-		f.strong = 1
-	}
-	return f
-}
-
-func logistic(f features) float64 {
-	w := calibration
-	z := w.bias + w.score*f.score + w.rel*f.rel + w.coverage*f.coverage + w.margin*f.margin + w.strong*f.strong
-	return 1 / (1 + math.Exp(-z))
-}
-
-// Words that put a message outside Cl@ve whatever else it says, unless it
-// names Cl@ve itself: a bank card's PIN, the weather, health insurance.
-var (
-	offTopic = phrases("bank", "banco", "bancaria", "bancario", "credit card", "debit card", "tarjeta de credito", "tarjeta de debito",
-		"tarjeta del banco", "card pin", "pin of my card", "pin of the card", "pin de la tarjeta", "pin de mi tarjeta", "cajero", "atm",
-		"cash machine", "sim pin", "pin de la sim", "puk", "weather", "forecast", "que tiempo hace", "tiempo hace", "pronostico", "lluvia", "rain",
-		"insurance", "seguro medico", "seguro de salud", "seguro privado", "sanitas", "adeslas", "dkv", "asisa", "mapfre",
-		"renew my passport", "renew passport", "passport renewal", "renovar el pasaporte", "renovar pasaporte", "renovar mi pasaporte",
-		"fingerprints", "huellas", "toma de huellas", "driving licence", "driving license", "carnet de conducir", "dgt",
-		"gmail password", "email password", "contrasena del correo", "contrasena de gmail", "wifi", "netflix", "restaurant",
-		"restaurante", "visa application", "solicitud de visado", "visado", "football", "futbol", "recipe", "receta", "hotel",
-		"flight", "vuelo", "rent", "alquiler", "landlord", "casero", "seguros", "aseguradora", "health cover",
-		"private health", "medical insurance", "renuevo", "renovar", "renew", "renewal", "renovacion", "tiempo va a hacer",
-		"tiempo hara", "va a llover", "hace calor", "hace frio", "hara calor", "hara frio", "temperatura", "temperature")
-	appointmentWords = phrases("appointment", "appointments", "cita", "citas", "cita previa", "book", "booking", "reservar")
-	nieProcedure     = phrases("nie", "tie", "extranjeria", "residencia", "padron", "empadronamiento", "empadronarme", "empadronarse",
-		"empadronar", "huellas", "fingerprints", "residence card", "tarjeta de residencia")
-	renewWords = phrases("renew", "renewal", "renovar", "renuevo", "renovacion", "expired passport", "pasaporte caducado")
-	claveCore  = phrases("clave", "csv", "permanente", "soporte", "support number", "invitation letter", "carta de invitacion",
-		"registration office", "oficina de registro", "register", "registro", "registrarme", "registrarse", "sign up")
-)
-
-// notAboutClave reports a message about something else: the bank, the
-// weather, an appointment for the NIE itself.
-func notAboutClave(w []string) bool {
-	if claveCore.in(w) {
-		return false
-	}
-	if offTopic.in(w) {
-		return true
-	}
-	if passportOny.in(w) && (renewWords.in(w)) {
-		return true
-	}
-	return appointmentWords.in(w) && nieProcedure.in(w)
 }

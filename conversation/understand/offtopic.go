@@ -1,0 +1,38 @@
+package understand
+
+// Words that put a message outside Cl@ve whatever else it says, unless it
+// names Cl@ve itself: a bank card's PIN, the weather, health insurance.
+var (
+	offTopic = phrases("bank", "banco", "bancaria", "bancario", "credit card", "debit card", "tarjeta de credito", "tarjeta de debito",
+		"tarjeta del banco", "card pin", "pin of my card", "pin of the card", "pin de la tarjeta", "pin de mi tarjeta", "cajero", "atm",
+		"cash machine", "sim pin", "pin de la sim", "puk", "weather", "forecast", "que tiempo hace", "tiempo hace", "pronostico", "lluvia", "rain",
+		"insurance", "seguro medico", "seguro de salud", "seguro privado", "sanitas", "adeslas", "dkv", "asisa", "mapfre",
+		"renew my passport", "renew passport", "passport renewal", "renovar el pasaporte", "renovar pasaporte", "renovar mi pasaporte",
+		"fingerprints", "huellas", "toma de huellas", "driving licence", "driving license", "carnet de conducir", "dgt",
+		"gmail password", "email password", "contrasena del correo", "contrasena de gmail", "wifi", "netflix", "restaurant",
+		"restaurante", "visa application", "solicitud de visado", "visado", "football", "futbol", "recipe", "receta", "hotel",
+		"flight", "vuelo", "rent", "alquiler", "landlord", "casero", "seguros", "aseguradora", "health cover",
+		"private health", "medical insurance", "renuevo", "renovar", "renew", "renewal", "renovacion", "tiempo va a hacer",
+		"tiempo hara", "va a llover", "hace calor", "hace frio", "hara calor", "hara frio", "temperatura", "temperature")
+	appointmentWords = phrases("appointment", "appointments", "cita", "citas", "cita previa", "book", "booking", "reservar")
+	nieProcedure     = phrases("nie", "tie", "extranjeria", "residencia", "padron", "empadronamiento", "empadronarme", "empadronarse",
+		"empadronar", "huellas", "fingerprints", "residence card", "tarjeta de residencia")
+	renewWords = phrases("renew", "renewal", "renovar", "renuevo", "renovacion", "expired passport", "pasaporte caducado")
+	claveCore  = phrases("clave", "csv", "permanente", "soporte", "support number", "invitation letter", "carta de invitacion",
+		"registration office", "oficina de registro", "register", "registro", "registrarme", "registrarse", "sign up")
+)
+
+// notAboutClave reports a message about something else: the bank, the
+// weather, an appointment for the NIE itself.
+func notAboutClave(w []string) bool {
+	if claveCore.in(w) {
+		return false
+	}
+	if offTopic.in(w) {
+		return true
+	}
+	if passportOny.in(w) && (renewWords.in(w)) {
+		return true
+	}
+	return appointmentWords.in(w) && nieProcedure.in(w)
+}

@@ -98,7 +98,8 @@ func (t *turn) decide() {
 		return
 	}
 	if in.States(understand.Registered) {
-		if in.Verdict == understand.Clear && in.Acts&(understand.ActQuestion) != 0 || in.Verdict == understand.Clear && problemTopic(t, in.Topics[0].TopicID) {
+		if in.Verdict == understand.Clear && (in.Acts.Has(understand.ActQuestion) || in.Problem || problemTopic(t, in.Topics[0].TopicID)) &&
+			in.Topics[0].TopicID != "after_registration" {
 			// "I registered with the letter but the site says my level
 			// is not enough": the news is background to the question.
 			t.u.RegisteredOn = t.today
@@ -246,6 +247,10 @@ func (t *turn) question() {
 			// subject has changed.
 			t.endFlow()
 			inFlow = false
+			if tp := t.e.cat.Topic(id); len(tp.Steps) > 0 && in.Problem {
+				t.guideTopic(id)
+				return
+			}
 		}
 		t.answerTopic(id)
 		t.alsoAnswer()

@@ -96,6 +96,7 @@ func (f fixFlow) ask(t *turn) {
 // stepReply shows a step, after lead when there is one.
 func (fixFlow) stepReply(t *turn, tp *Topic, step int, lead string) {
 	s := tp.Steps[step]
+	t.u.LastTopic = tp.ID
 	head := t.ui("fix.step", "n", strconv.Itoa(step+1), "total", strconv.Itoa(len(tp.Steps)), "title", tp.Title.In(t.lang))
 	question := t.ui("fix.did_it_help")
 	if s.Check {
@@ -147,9 +148,10 @@ func (f fixFlow) reply(t *turn) bool {
 		return false
 	}
 	in := t.in
-	if in.Acts.Has(understand.ActQuestion) && in.Verdict == understand.Clear && "fix."+in.Topics[0].TopicID != t.u.Flow.Name &&
-		in.Outcome != understand.Fixed {
-		// A question about something else, not news of the step.
+	if in.Verdict == understand.Clear && "fix."+in.Topics[0].TopicID != t.u.Flow.Name && in.Outcome != understand.Fixed &&
+		(in.Acts.Has(understand.ActQuestion) || in.Problem && len(t.e.cat.Topic(in.Topics[0].TopicID).Steps) > 0) {
+		// A question about something else, or another problem: not
+		// news of this step.
 		return false
 	}
 	if in.Digits == understand.DigitsDiffer {
@@ -197,6 +199,14 @@ func (fixFlow) solved(t *turn) {
 func (fixFlow) found(t *turn, tp *Topic, step int) {
 	s := tp.Steps[step]
 	t.endFlow()
+	t.u.LastTopic = tp.ID
+	if len(s.FoundNext) > 0 {
+		// What to do next is the first of the buttons: a follow-up
+		// ("how do I change it?") is about that.
+		if _, id, ok := strings.Cut(s.FoundNext[0], ":"); ok && t.e.cat.Topic(id) != nil {
+			t.u.LastTopic = id
+		}
+	}
 	data := append(append([]string{}, s.FoundNext...), "flow:menu")
 	t.reply(s.Found.In(t.lang), t.links(tp), t.buttons(data...))
 }

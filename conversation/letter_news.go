@@ -29,15 +29,17 @@ func (t *turn) letterNews() bool {
 	talk := inDateStep || t.u.LetterTalk || letterTopics[t.lastTopic] || in.States(understand.LetterCame) ||
 		in.Acts.Has(understand.ActCorrection) && !l.Dated.IsZero() ||
 		in.Verdict == understand.Clear && letterTopics[in.Topics[0].TopicID]
-	// A date next to "I asked for it" or "it hasn't come" is not the
-	// letter's own.
 	talk = talk || in.MentionsLetter
 	// "dated 22/10", "pone 3/11": the letter's, unless another document
 	// is named ("my DNI says 01/01/9999") or the date is of the request.
 	printedCue := true
-	if in.States(understand.LetterAskedFor) || in.States(understand.LetterMissing) ||
-		in.Case.Document != understand.NoDocument && !in.MentionsLetter {
+	switch {
+	case in.MentionsDocument && !in.MentionsLetter, t.lastTopic == "document_data" && !in.MentionsLetter:
 		talk, printedCue = inDateStep, inDateStep
+	case in.States(understand.LetterAskedFor) || in.States(understand.LetterMissing):
+		// "I asked for it on the 2nd": only a date said to be printed
+		// on the letter is its date.
+		talk = inDateStep
 	}
 	printed, impossible := t.printedDate(talk, printedCue)
 	switch {

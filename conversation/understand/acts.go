@@ -10,7 +10,8 @@ var (
 		"hola buenas", "saludos", "que tal", "hey hola", "ola", "holaa", "holi")
 	thanks = phrases("thanks", "thank you", "thank u", "thx", "ty", "tysm", "cheers", "thanks a lot", "many thanks", "thank you so much",
 		"thanks so much", "much appreciated", "appreciate it", "gracias", "muchas gracias", "mil gracias", "muchisimas gracias",
-		"te lo agradezco", "gracias de nuevo", "thanks again", "merci", "grazie", "danke")
+		"te lo agradezco", "gracias de nuevo", "thanks again", "merci", "grazie", "danke", "ta", "ta very much", "thank", "thnx",
+		"tnx", "thanx", "thnks", "grax", "grcs", "grasias", "cheers mate", "many thanks indeed")
 	byes = phrases("bye", "goodbye", "bye bye", "see you", "see ya", "cya", "see you later", "good night", "talk later", "thats all",
 		"that s all", "thats it", "that is all", "nothing else", "adios", "hasta luego", "hasta pronto", "chao", "chau", "nos vemos",
 		"eso es todo", "nada mas", "buenas noches")
@@ -184,7 +185,8 @@ done:
 	if corrections.in(w) {
 		in.Acts |= ActCorrection
 	}
-	if r.question || questionStarts.at(rest, 0) > 0 && !onlyAnswer(rest) && !outcomeOnly(rest) && noWords.at(rest, 0) == 0 {
+	if r.question || questionStarts.at(rest, 0) > 0 && !onlyAnswer(rest) && !outcomeOnly(rest) && noWords.at(rest, 0) == 0 ||
+		clauseAsks(r) {
 		in.Acts |= ActQuestion
 	}
 	if meta.in(w) {
@@ -192,6 +194,25 @@ done:
 	}
 	return rest
 }
+
+// clauseAsks reports a later clause that opens with a question word:
+// "letter arrived. also where is the support number".
+func clauseAsks(r *reading) bool {
+	for i := 1; i < len(r.words); i++ {
+		if r.clause[i] != r.clause[i-1] || r.words[i-1] == "also" || r.words[i-1] == "tambien" {
+			if n := questionStarts.at(r.words, i); n > 0 && !strongStart[r.words[i]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// strongStart are question words that also open statements ("is", "do"),
+// so they do not make a later clause a question on their own.
+var strongStart = map[string]bool{"is": true, "are": true, "was": true, "do": true, "does": true, "did": true, "can": true,
+	"could": true, "will": true, "would": true, "should": true, "may": true, "might": true, "any": true, "anyone": true,
+	"que": true, "como": true, "hay": true}
 
 // readAnswer reads a yes, a no or a "not sure" from the way the message
 // starts, or from a phrase that says it anywhere ("the digits match").

@@ -48,7 +48,7 @@ var (
 
 	agoRE = regexp.MustCompile(`\b(` + numberWord + `)\s+(days?|weeks?|fortnights?|months?)\s+ago\b`)
 
-	haceRE = regexp.MustCompile(`\bhace\s+(?:ya\s+)?(?:como\s+)?(` + numberWord + `)\s+(dias?|semanas?|quincenas?|mes|meses)\b`)
+	haceRE = regexp.MustCompile(`\bhace\s+(?:(?:ya|como|justo|justamente|exactamente|mas o menos|unas?|unos)\s+)*(` + numberWord + `)\s+(dias?|semanas?|quincenas?|mes|meses)\b`)
 
 	weekdayRE = regexp.MustCompile(`\b(?:(last|past|this|on|el|este|next)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|` +
 		`lunes|martes|miercoles|jueves|viernes|sabado|domingo)(?:\s+(pasado|last|que viene|proximo))?\b`)

@@ -127,6 +127,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	}
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)
+	in.MentionsDocument = tieWords.in(r.words) || nieWords.in(r.words) || dniWords.in(r.words) || passportOny.in(r.words)
 	in.AsksWhere = whereWords.in(r.words)
 	in.Problem = in.Outcome == Failing || problemWords.in(r.words) || hasNegator(r.words)
 	ip.readTopics(&r, ctx, &in, rest)
@@ -199,7 +200,8 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 	// A follow-up is read in the light of the last answer only when it
 	// cannot stand alone: "and the qr code runs out too" is a question of
 	// its own, "and if I only have a passport?" is not.
-	if ctx.LastTopic != "" && verdict != Clear &&
+	shortVariation := len(rest) <= 5 && variationCues.at(rest, 0) > 0
+	if ctx.LastTopic != "" && (verdict != Clear || shortVariation) &&
 		(verdict != OutOfScope || looksLikeFollowUp(rest) || in.Acts.Has(ActQuestion) && len(rest) <= 20) {
 		li := 0
 		if in.Lang == Spanish {
@@ -209,10 +211,16 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 		if fc, fv := calibrate(fres); fv == Clear {
 			cands, verdict = fc, fv
 			in.FollowUp = true
-		} else if whatNow.in(rest) {
+		} else if whatNow.in(rest) && len(rest) <= 6 {
 			// "and now what?": what to do is in the last answer.
 			cands, verdict = []Candidate{{TopicID: ctx.LastTopic, Score: 1}}, Clear
 			in.FollowUp = true
+		}
+	}
+	if in.Problem && len(rest) > 20 && (verdict != Clear || !ip.guides[cands[0].TopicID]) {
+		// A long story that ends in a problem: the problem is the point.
+		if id := ip.problemClause(r, in.Lang); id != "" {
+			cands, verdict = []Candidate{{TopicID: id, Score: 1}}, Clear
 		}
 	}
 	if verdict == Between && in.Problem {
@@ -306,6 +314,28 @@ func (ip *Interpreter) secondQuestion(r *reading, rest []string, first string, l
 			if cands[0].TopicID != first {
 				return cands[0].TopicID
 			}
+		}
+	}
+	return ""
+}
+
+// problemClause returns the troubleshooting guide a clause that reports a
+// problem is clearly about, if any.
+func (ip *Interpreter) problemClause(r *reading, lang Lang) string {
+	parts, _ := clauses(r, r.words, 0)
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if !(problemWords.in(p) || hasNegator(p) || failingWords.in(p)) {
+			continue
+		}
+		// The clause with what came before it in the same sentence.
+		words := p
+		if i > 0 {
+			words = append(append([]string{}, parts[i-1]...), p...)
+		}
+		cands, v := calibrate(ip.m.matchWords([]byte(strings.Join(words, " ")), nil, lang))
+		if v == Clear && ip.guides[cands[0].TopicID] {
+			return cands[0].TopicID
 		}
 	}
 	return ""

@@ -92,8 +92,10 @@ type Interpretation struct {
 	// Cl@ve, whatever Cl@ve words it also has: a bank card's PIN, the
 	// weather, an appointment for the NIE itself.
 	OffTopic bool
-	// MentionsLetter is set when the message names the invitation letter.
-	MentionsLetter bool
+	// MentionsLetter is set when the message names the invitation letter;
+	// MentionsDocument when it names an identity document (DNI, NIE, TIE,
+	// passport), held or not.
+	MentionsLetter, MentionsDocument bool
 	// Also is a second topic the message asks about, when it asks two
 	// things ("do I need an appointment and what do I bring").
 	Also string

@@ -3,7 +3,7 @@ package understand
 // Words that put a message outside Cl@ve whatever else it says, unless it
 // names Cl@ve itself: a bank card's PIN, the weather, health insurance.
 var (
-	offTopic = phrases("bank", "banco", "bancaria", "bancario", "credit card", "debit card", "tarjeta de credito", "tarjeta de debito",
+	offTopic = phrases("bank", "banco", "bancaria", "bancario", "credit card pin", "debit card pin",
 		"tarjeta del banco", "card pin", "pin of my card", "pin of the card", "pin de la tarjeta", "pin de mi tarjeta", "cajero", "atm",
 		"cash machine", "sim pin", "pin de la sim", "puk", "weather", "forecast", "que tiempo hace", "tiempo hace", "pronostico", "lluvia", "rain",
 		"insurance", "seguro medico", "seguro de salud", "seguro privado", "sanitas", "adeslas", "dkv", "asisa", "mapfre",
@@ -17,9 +17,10 @@ var (
 	appointmentWords = phrases("appointment", "appointments", "cita", "citas", "cita previa", "book", "booking", "reservar")
 	nieProcedure     = phrases("nie", "tie", "extranjeria", "residencia", "padron", "empadronamiento", "empadronarme", "empadronarse",
 		"empadronar", "huellas", "fingerprints", "residence card", "tarjeta de residencia")
-	renewWords = phrases("renew", "renewal", "renovar", "renuevo", "renovacion", "expired passport", "pasaporte caducado")
-	claveCore  = phrases("clave", "csv", "permanente", "soporte", "support number", "invitation letter", "carta de invitacion",
-		"registration office", "oficina de registro", "register", "registro", "registrarme", "registrarse", "sign up")
+	renewWords = phrases("renew", "renewal", "renovar", "renuevo", "renueva", "renuevan", "renovacion", "expired passport",
+		"pasaporte caducado", "pasaporte caduca", "passport expires", "new passport", "nuevo pasaporte")
+	claveCore = phrases("clave", "csv", "permanente", "soporte", "support number", "invitation letter", "carta de invitacion",
+		"registration office", "oficina de registro")
 )
 
 // notAboutClave reports a message about something else: the bank, the

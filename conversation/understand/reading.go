@@ -18,8 +18,10 @@ type reading struct {
 	// belongs to (clauses are separated by , . ; : ? ! and line breaks).
 	words  []string
 	clause []int
-	// question is set when the text has a question mark.
+	// question is set when the text has a question mark; asked holds the
+	// clauses that end with one.
 	question bool
+	asked    map[int]bool
 	// spanishMarks counts the signs only Spanish spelling has: ñ, accents,
 	// ¿ and ¡.
 	spanishMarks int
@@ -63,6 +65,10 @@ func read(text string) reading {
 		}
 		if c == '?' || c == '¿' {
 			r.question = true
+			if r.asked == nil {
+				r.asked = map[int]bool{}
+			}
+			r.asked[clause] = true
 		}
 		f := foldRune(c)
 		if c == 'º' || c == 'ª' || c == '°' {

@@ -12,13 +12,14 @@ var (
 		"message me", "text me", "warn me", "heads up", "nudge", "reminder before", "send me a message", "send me a reminder",
 		"mandame", "escribeme", "reminde", "remaind", "remindme", "recuerda", "recuerdamelo", "avisamelo", "recordarmelo",
 		"avisarme", "me avisas", "me recuerdas", "me avisaras", "me lo recuerdas", "remiders", "reminers", "remainders",
-		"reminds", "recordatorio", "avisos")
+		"reminds", "recordatorio", "avisos", "recuerdeme", "aviseme")
 	// remindVerbs ask for a reminder outright; remindWords also name them.
 	remindVerbs = phrases("remind me", "remind", "reminde", "remaind", "remindme", "recuerdame", "recuerdamelo", "recordarme",
 		"recordarmelo", "me recuerdas", "me lo recuerdas", "avisame", "avisamelo", "avisarme", "me avisas", "me avisaras",
 		"notify me", "let me know", "ping me", "message me", "text me", "warn me", "send me a reminder", "send me a message",
 		"give me a reminder", "set a reminder", "set me a reminder", "ponme un recordatorio", "ponme un aviso", "pon un recordatorio",
-		"mandame un aviso", "mandame un recordatorio")
+		"mandame un aviso", "mandame un recordatorio", "recuerdeme", "recuerdemelo", "aviseme", "avisemelo", "me lo recuerde",
+		"me avise", "recordadme", "avisadme")
 	// remindQuestion asks to be told something, not reminded: "remind me
 	// what the CSV is".
 	remindQuestion = phrases("remind me what", "remind me how", "remind me where", "remind me why", "remind me which", "remind me who",
@@ -61,7 +62,8 @@ var (
 		"que datos", "mis datos", "que guardas", "que sabes de mi", "que informacion", "que tienes de mi", "que has guardado",
 		"datos guardas", "datos tienes", "do you store", "do you keep", "are you storing", "are you saving", "do you save",
 		"privacy", "privacidad", "gdpr", "rgpd")
-	deleteVerbs = phrases("delete", "erase", "remove", "wipe", "borra", "borrar", "borrame", "elimina", "eliminar", "eliminame",
+	deleteVerbs = phrases("delete", "erase", "remove", "wipe", "borra", "borrar", "borrame", "borres", "borre", "borrad",
+		"elimina", "eliminar", "eliminame", "elimines", "elimine",
 		"suprime", "suprimir", "quita", "quitar")
 	dataNouns = phrases("data", "datos", "info", "information", "informacion", "everything", "todo", "account", "cuenta",
 		"history", "historial", "profile", "perfil")

@@ -13,7 +13,7 @@ var (
 		"have received", "is here", "here", "delivered", "turned up", "showed up", "landed", "have it", "have the letter",
 		"have my letter", "got it", "finally came", "llego", "llegado", "ha llegado", "me llego", "me ha llegado", "recibi",
 		"recibido", "recibida", "la recibi", "he recibido", "ya la tengo", "tengo la carta", "ya tengo", "ya esta aqui", "llegao", "ha llegao", "me ha llegao",
-		"esta aqui", "llegada", "in the post", "in the mail", "in my mailbox", "en el buzon", "the postman brought")
+		"esta aqui", "llegada", "in my mailbox", "en el buzon", "the postman brought")
 	requestedVerbs = phrases("asked for", "i asked", "ive asked", "i ve asked", "have asked", "requested", "have requested",
 		"ordered", "applied for", "sent for", "i requested", "pedi", "he pedido", "la pedi", "la he pedido", "pedida",
 		"solicite", "he solicitado", "la solicite", "solicitada", "ya la pedi", "ya pedi", "mande pedir")
@@ -33,6 +33,7 @@ var (
 		"need to", "going to", "gonna", "plan to", "trying to", "try to", "como", "cuando", "donde", "que", "quiero", "necesito",
 		"voy a", "tengo que", "puedo", "deberia", "if", "si", "before", "antes de", "after", "despues de", "once", "until",
 		"hasta que", "expect", "supposed", "should i", "has it", "is it", "have i", "ha llegado ya", "te aviso", "ill tell",
+		"have to", "dont have to", "do i have to", "tengo que", "no tengo que", "hay que",
 		"i ll tell", "ill let you know", "let you know")
 )
 
@@ -88,19 +89,20 @@ var (
 	passportOny  = phrases("passport", "pasaporte")
 )
 
-// clauses splits the words at clause breaks.
-func clauses(r *reading, words []string, offset int) [][]string {
-	var out [][]string
+// clauses splits the words at clause breaks and conjunctions; asked
+// reports for each part whether its clause ends with a question mark.
+func clauses(r *reading, words []string, offset int) (parts [][]string, asked []bool) {
 	start := 0
 	for i := 1; i <= len(words); i++ {
 		if i == len(words) || r.clause[offset+i] != r.clause[offset+i-1] || isConjunction(words[i]) {
 			if i > start {
-				out = append(out, words[start:i])
+				parts = append(parts, words[start:i])
+				asked = append(asked, r.asked[r.clause[offset+start]])
 			}
 			start = i
 		}
 	}
-	return out
+	return parts, asked
 }
 
 func isConjunction(w string) bool {
@@ -115,8 +117,9 @@ func isConjunction(w string) bool {
 func readStatements(r *reading, ctx Context, in *Interpretation) {
 	letterContext := (ctx.LetterTalk || ctx.Letter >= LetterRequested || letterNouns.in(r.words)) &&
 		(ctx.Flow == "" || ctx.Flow == "letter" || ctx.Flow == "fix.letter_not_arrived" || ctx.Flow == "fix.csv_expired")
-	for _, c := range clauses(r, r.words, 0) {
-		news := !notNews.in(c)
+	parts, asked := clauses(r, r.words, 0)
+	for i, c := range parts {
+		news := !notNews.in(c) && !asked[i]
 		aboutLetter := letterNouns.in(c) || (letterContext && pronounSubject(c))
 		switch {
 		case !aboutLetter:

@@ -149,7 +149,8 @@ func (f fixFlow) reply(t *turn) bool {
 	}
 	in := t.in
 	if in.Verdict == understand.Clear && "fix."+in.Topics[0].TopicID != t.u.Flow.Name && in.Outcome != understand.Fixed &&
-		(in.Acts.Has(understand.ActQuestion) || in.Problem && len(t.e.cat.Topic(in.Topics[0].TopicID).Steps) > 0) {
+		(in.Acts.Has(understand.ActQuestion) ||
+			in.Problem && in.Outcome == understand.NoOutcome && in.Answer == understand.NoAnswer && len(t.e.cat.Topic(in.Topics[0].TopicID).Steps) > 0) {
 		// A question about something else, or another problem: not
 		// news of this step.
 		return false

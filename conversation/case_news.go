@@ -20,7 +20,8 @@ func (t *turn) caseNews(statement bool) bool {
 		return true
 	}
 	last := t.lastTopic
-	if last == "requirements" && (c.Document != understand.NoDocument || c.SharedPhone || c.Address != 0 || in.Answer != understand.NoAnswer) {
+	if last == "requirements" && (c.Document != understand.NoDocument || c.SharedPhone || c.Address != 0) &&
+		c.Certificate == understand.TriUnknown && c.Office == understand.TriUnknown {
 		// "I have my NIE and the TIE": the checklist keeps count.
 		t.startFlow("checklist")
 		return true

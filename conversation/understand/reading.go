@@ -167,7 +167,12 @@ type phraseSet map[string][][]string
 func phrases(list ...string) phraseSet {
 	p := phraseSet{}
 	for _, s := range list {
-		ws := strings.Fields(s)
+		// Read the way messages are read, so that "registrarme" in a
+		// phrase meets "registrarme" in a message, split alike.
+		ws := read(s).words
+		if strings.Contains(s, "*") {
+			ws = strings.Fields(s)
+		}
 		if len(ws) == 0 {
 			continue
 		}

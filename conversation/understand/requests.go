@@ -83,6 +83,8 @@ var (
 		"best route", "which option", "best option", "what option", "which method", "que opcion", "mejor opcion",
 		"mejor forma", "mejor manera", "cual me conviene", "que me conviene", "que via", "cual es mejor para mi",
 		"what should i do to register", "choose a route", "which one should i", "cual deberia", "which route do you recommend",
+		"which way is best", "which is best for me", "best for me", "whats best for me", "what is best for me", "which option is best",
+		"cual es la mejor", "cual me va mejor", "que es lo mejor para mi", "que me conviene mas", "la mejor forma para mi",
 		"que via me recomiendas", "que forma me recomiendas", "what route would you recommend")
 	checklistFlowWords = phrases("am i ready", "checklist", "check list", "estoy listo", "estoy lista", "lista de comprobacion",
 		"do i have everything", "tengo todo", "what do i need to have ready", "ready to register")

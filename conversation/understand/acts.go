@@ -168,8 +168,9 @@ done:
 		in.Acts |= ActThanks
 	}
 	in.Answer = readAnswer(w, ctx.Expect)
-	if in.Answer == Yes && r.question && strongYes.at(w, 0) == 0 {
-		// "I have the green certificate, is that the same thing?" asks.
+	if in.Answer == Yes && yesWords.at(w, 0) > 0 && strongYes.at(w, 0) == 0 && (r.question || len(w) > 4) {
+		// "I have the green certificate, is that the same thing?" asks,
+		// and "tengo NIE, con la tarjeta TIE" tells a fact, not a yes.
 		in.Answer = NoAnswer
 	}
 	in.Outcome = readOutcome(w)

@@ -67,6 +67,8 @@ var (
 		"bien", "lo tengo bien", "current flat", "current home", "current house", "my flat", "where i live", "where i am living",
 		"donde vivo", "mi piso", "mi casa", "right one", "the right one", "updated it", "lo actualice", "lo he actualizado",
 		"al dia", "good", "is correct", "is my current", "updated", "i updated", "actualice", "lo cambie", "changed it")
+	strongAddressOK = phrases("up to date", "current", "correct", "right one", "actualizado", "actualizada", "al dia", "correcto",
+		"correcta", "updated", "actualice", "where i live", "donde vivo")
 	addressBad = phrases("moved", "just moved", "acabo de mudar", "me acabo de mudar", "nos hemos mudado", "nos mudamos", "i moved", "have moved", "recently moved", "me he mudado", "me mude", "mudanza",
 		"old address", "wrong address", "not up to date", "out of date", "outdated", "not updated", "direccion antigua",
 		"domicilio antiguo", "no esta actualizado", "no esta actualizada", "desactualizado", "desactualizada", "no vivo",
@@ -143,6 +145,16 @@ func readStatements(r *reading, ctx Context, in *Interpretation) {
 			in.Progress = appendProgress(in.Progress, Registered)
 		}
 		readCase(c, &in.Case)
+	}
+	if in.Case.Address == TriUnknown && addressWords.in(r.words) {
+		// "my tax address is the flat I live in now, it's up to date":
+		// the fact and its subject in different clauses.
+		switch {
+		case addressBad.in(r.words):
+			in.Case.Address = TriNo
+		case strongAddressOK.in(r.words) && !hasNegator(r.words):
+			in.Case.Address = TriYes
+		}
 	}
 	if (in.Answer == Unsure || unsureWords.in(r.words)) && len(r.words) <= 14 {
 		if in.Case.Certificate != TriUnknown {

@@ -44,6 +44,10 @@ func NewEngine(cat *Catalog, opts ...Option) *Engine {
 	return e
 }
 
+// Warm builds ahead of time what understanding builds on first need (the
+// typo index), so that a running bot's first user does not wait for it.
+func (e *Engine) Warm() { e.ip.Warm() }
+
 // Catalog returns the engine's content.
 func (e *Engine) Catalog() *Catalog { return e.cat }
 

@@ -107,7 +107,7 @@ func TestQuestionAnswers(t *testing.T) {
 	t.Log("|---|---|---|---|---|---|")
 	for _, k := range []string{"all", "dev", "dev/en", "dev/es", "heldout", "heldout/en", "heldout/es", "fresh", "fresh/en", "fresh/es"} {
 		if a := slices[k]; a != nil {
-			t.Logf("| %s %s", k, a.String()[1:])
+			t.Logf("| %s %s", k, a.String())
 		}
 	}
 	if testing.Verbose() {

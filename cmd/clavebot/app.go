@@ -125,6 +125,7 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	go engine.Warm() // a person types slower than this builds
 	if m.db, err = store.Open(*dbPath); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -85,6 +85,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	go engine.Warm()
 	dbPath := m.env("CLAVEBOT_DB", "clavebot.db")
 	if m.db, err = store.Open(dbPath); err != nil {
 		return fmt.Errorf("open database: %w", err)

@@ -61,6 +61,10 @@ func New(topics []*Topic) *Interpreter {
 	return in
 }
 
+// Warm builds ahead of time what the interpreter would otherwise build on
+// its first message with a typo.
+func (ip *Interpreter) Warm() { ip.m.Warm() }
+
 // Matcher returns the interpreter's topic matcher.
 func (ip *Interpreter) Matcher() *Matcher { return ip.m }
 

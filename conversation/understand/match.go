@@ -179,13 +179,9 @@ func newMatcher(topics []*Topic, opt matchOptions) *Matcher {
 	m.stems = [2]map[string]string{}
 	if opt.typos {
 		// Most questions need no typo fix, so a one-off `clavebot ask`
-		// should not wait for this index: it is built in the background
-		// and the first fix waits for it.
-		m.typo.ready = make(chan struct{})
-		go func() {
-			defer close(m.typo.ready)
-			m.typo.build(m.words)
-		}()
+		// should not pay for this index: it is built by the first fix,
+		// or ahead of time by Warm.
+		m.typo.words = m.words
 	}
 	m.pool.New = func() any { return m.newScratch() }
 	return m
@@ -280,6 +276,10 @@ func (m *Matcher) newScratch() *scratch {
 	}
 	return s
 }
+
+// Warm builds what the matcher builds lazily, so that the first message
+// with a typo does not wait for it. A long-running bot calls it at start.
+func (m *Matcher) Warm() { m.typo.once.Do(func() { m.typo.build(m.typo.words) }) }
 
 // Match reads one message and says which topic it is about, if any.
 func (m *Matcher) Match(text string) MatchResult {

@@ -107,14 +107,20 @@ func (m *Matcher) prestem() {
 	if m.stems[0] == nil {
 		return
 	}
+	cache := stemCache()
 	var wg sync.WaitGroup
 	for li := range Langs {
 		memo := m.stems[li]
 		wg.Go(func() {
 			for _, w := range m.words {
-				if _, ok := memo[w.word]; !ok {
-					memo[w.word] = stem(Langs[li], w.word)
+				if _, ok := memo[w.word]; ok {
+					continue
 				}
+				if s, ok := cache[w.word]; ok {
+					memo[w.word] = s[li]
+					continue
+				}
+				memo[w.word] = stem(Langs[li], w.word)
 			}
 		})
 	}

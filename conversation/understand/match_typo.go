@@ -3,6 +3,7 @@ package understand
 import (
 	"maps"
 	"slices"
+	"sync"
 )
 
 // typoIndex finds known words within a small edit distance of a word by
@@ -10,7 +11,7 @@ import (
 // each makes them equal, which costs a few map lookups instead of a scan
 // of the vocabulary.
 type typoIndex struct {
-	ready chan struct{} // closed once build has finished
+	once  sync.Once // builds the index on first use
 	head  map[string]int32
 	next  []int32
 	word  []int32
@@ -19,7 +20,6 @@ type typoIndex struct {
 
 func (x *typoIndex) build(words []lexWord) {
 	x.head = map[string]int32{}
-	x.words = words
 	seen := map[string]bool{}
 	for id, w := range words {
 		// Only words of the knowledge base itself are targets: the
@@ -78,8 +78,8 @@ func maxTypos(n int) int {
 
 // correct returns the known word closest to tok and its distance, or -1.
 func (x *typoIndex) correct(tok []byte) (id int32, dist int) {
-	if x.ready != nil {
-		<-x.ready
+	if x.words != nil {
+		x.once.Do(func() { x.build(x.words) })
 	}
 	k := maxTypos(len(tok))
 	if k == 0 || x.head == nil || !isASCII(string(tok)) {

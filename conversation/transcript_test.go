@@ -108,6 +108,8 @@ var transcripts = []transcript{
 		"y en el certificado verde de la UE?"}},
 	{"talk_account", "en", []string{"what do you store about me?", "in Spanish please", "borra mis datos", "si"}},
 	{"talk_account", "es", []string{"que datos guardas de mi?", "in English please", "delete my data", "yes"}},
+	{"talk_help", "en", []string{"what can you do?", "show me the options", "when will you remind me?"}},
+	{"talk_help", "es", []string{"que puedes hacer?", "volver al menu", "cuando me vas a avisar?"}},
 	{"talk_scope", "en", []string{"the bank asked me for my card pin", "what's the difference between pin and permanente",
 		"do i need an appointment and what do i bring", "I forgot the pin of my electronic dni", "thanks, bye"}},
 	{"talk_scope", "es", []string{"el banco me pide el pin de la tarjeta", "que diferencia hay entre la pin y la permanente",

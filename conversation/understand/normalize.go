@@ -147,16 +147,16 @@ below between both but by can could did do does doing down during each few for f
 has have having he her here hers herself him himself his how i if in into is it its itself just
 me more most my myself of off on once only or other our ours ourselves out over own same she
 should so some such than that the their theirs them themselves then there these they this those
-through to too under until up very was we were what when where which while who whom why will with
+through to too under until up very was we were what when where which while     why will with
 would you your yours yourself yourselves
-im ive id ill youre youve whats hows wheres whos thats theres heres lets its
+im ive id ill youre youve whats hows wheres   thats theres heres lets its
 hi hello hey hiya thanks thank thx ty please pls plz ok okay yes yeah yep hola gracias vale
 guys anyone someone somebody help question questions quick really actually exactly even
 get got getting gets just still already ever much many thing things stuff something
 de la que el en y los del se las por un para con su al lo como mas pero sus le ya o este si
-porque esta entre cuando muy sobre tambien me hasta hay donde quien desde todo nos durante
+porque esta entre cuando muy sobre tambien me hasta hay donde   desde todo nos durante
 todos uno les contra otros ese eso ante ellos e esto mi antes algunos unos yo otro otras otra
-el tanto esa estos mucho quienes cual poco ella estar estas algunas algo nosotros mis tu te ti
+el tanto esa estos mucho   cual poco ella estar estas algunas algo nosotros mis tu te ti
 tus ellas nosotras os mio mia mios mias tuyo tuya tuyos tuyas suyo suya suyos suyas nuestro
 nuestra nuestros nuestras vuestro vuestra vuestros vuestras esos esas estoy estas esta estamos
 estan este estaba estado he has ha hemos han haya hay habia soy eres es somos son sea sean era
@@ -319,6 +319,8 @@ var synonyms = []synonymGroup{
 	{name: "bot", domain: strong, en: []string{"bot", "chatbot", "robot"},
 		phrases: []string{"who are you", "are you a", "are you an", "are you from", "are you official", "told you", "tell you",
 			"quien eres", "que eres", "eres un", "eres una", "eres de", "te he dicho", "te dije", "te cuento"}},
+	// "Who can register" is not "how can I register".
+	{name: "who", en: []string{"who", "whom", "whos", "eligible", "eligibility"}, es: []string{"quien", "quienes"}},
 	{name: "whatis", phrases: []string{"what is", "whats", "what s", "what are", "que es", "q es", "que son", "explain", "explica", "explicar", "meaning", "significa"}},
 	{name: "whatfor", phrases: []string{"do with", "use it for", "used for", "good for", "useful", "para que sirve", "sirve", "servir", "para que se usa", "hacer con"}},
 	{name: "data", en: []string{"data", "privacy", "gdpr"}, es: []string{"datos", "privacidad", "rgpd"}},

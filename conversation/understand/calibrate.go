@@ -14,8 +14,8 @@ const (
 
 // Calibration turns the matcher's scores into probabilities. The weights
 // were fitted by logistic regression on the dev split of the question
-// evaluation (see TestFitCalibration); every topic shares them, so one
-// threshold means the same for all.
+// evaluation (`go test -run TestCalibration -calibrate`); every topic
+// shares them, so one threshold means the same for all.
 var calibration = struct {
 	bias, score, rel, coverage, margin, strong float64
 }{bias: -12.844, score: 2.082, rel: 9.576, coverage: -0.650, margin: 9.984, strong: 0.277}

@@ -173,7 +173,12 @@ func (t *turn) answerMore(id string) {
 func (t *turn) links(tp *Topic) []Link {
 	var out []Link
 	for _, l := range tp.Links {
-		out = append(out, Link{Title: l.Title.In(t.lang), URL: l.URL})
+		addr, in := l.In(t.lang)
+		title := l.Title.In(t.lang)
+		if in != t.lang && in != "" {
+			title += " " + t.ui("link.only."+string(in))
+		}
+		out = append(out, Link{Title: title, URL: addr})
 	}
 	return out
 }

@@ -60,11 +60,18 @@ type Step struct {
 	Done map[Lang][]string `yaml:"done" json:"done,omitempty"`
 }
 
-// Link is an official page, titled in every language.
+// Link is an official page, titled in every language. URL may be any of
+// the page's language variants: In picks the reader's.
 type Link struct {
 	URL   string `yaml:"url" json:"url,omitempty"`
 	Title Text   `yaml:"title" json:"title,omitempty"`
+	// Only is set when the page exists in that language alone.
+	Only Lang `yaml:"only" json:"only,omitempty"`
 }
+
+// In returns the address of the page in language l and the language
+// that address is in (another one when the page exists only in it).
+func (k Link) In(l Lang) (string, Lang) { return LinkIn(k.URL, l, k.Only) }
 
 // Catalog is the content: the knowledge base and the sentences of the
 // flows.

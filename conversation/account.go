@@ -37,6 +37,12 @@ func (t *turn) myData() string {
 	if u.Document != "" {
 		add("mydata.document", "document", t.ui("document."+u.Document))
 	}
+	if u.Certificate != "" {
+		add("mydata.certificate." + u.Certificate)
+	}
+	if u.ForeignPhone {
+		add("mydata.foreign_phone")
+	}
 	var ticked []string
 	for _, item := range checklistItems {
 		if u.Checklist[item] {

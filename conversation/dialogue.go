@@ -84,7 +84,11 @@ func (t *turn) decide() {
 	in := t.in
 	if in.OffTopic {
 		t.d.NotUnderstood, t.d.OutOfScope = true, true
-		t.say(t.ui("match.out_of_scope"))
+		if in.Near != "" {
+			t.say(t.ui("near." + in.Near))
+		} else {
+			t.say(t.ui("match.out_of_scope"))
+		}
 		t.reoffer()
 		return
 	}
@@ -207,8 +211,20 @@ func (t *turn) notice() (said bool) {
 		t.say(t.ui("timezone.noticed", "zone", t.ui("tz.Atlantic/Canary")))
 		said = true
 	}
+	if t.in.OtherPerson {
+		return said // their documents are not the user's
+	}
 	if c.Document != understand.NoDocument {
 		t.u.Document = documentNames[c.Document]
+	}
+	switch c.Certificate {
+	case understand.TriYes:
+		t.u.Certificate = "yes"
+	case understand.TriNo:
+		t.u.Certificate = "no"
+	}
+	if c.ForeignPhone {
+		t.u.ForeignPhone = true
 	}
 	return said
 }
@@ -238,6 +254,13 @@ func (t *turn) question() {
 	switch in.Verdict {
 	case understand.Clear:
 		id := in.Topics[0].TopicID
+		if tp := t.e.cat.Topic(id); in.AsksBot && len(tp.Cannot) > 0 {
+			t.cannot(tp)
+			if inFlow {
+				t.reoffer()
+			}
+			return
+		}
 		if tp := t.e.cat.Topic(id); len(tp.Steps) > 0 && !inFlow && (in.Problem || !infoFirst[id]) {
 			t.guideTopic(id)
 			return
@@ -251,6 +274,15 @@ func (t *turn) question() {
 				t.guideTopic(id)
 				return
 			}
+		}
+		if t.u.Flow.Name == "fix."+id {
+			// A question about the guide the user is in: its map, then
+			// the step they are on.
+			tp := t.e.cat.Topic(id)
+			t.d.Topic = id
+			t.reply(t.guideIntro(tp)+"\n\n"+t.overview(tp), t.links(tp), nil)
+			t.reoffer()
+			return
 		}
 		t.answerTopic(id)
 		t.alsoAnswer()
@@ -384,4 +416,11 @@ func (t *turn) warnSensitive(found understand.Sensitive) {
 	}
 	parts = append(parts, t.ui("sensitive.not_kept"))
 	t.say(strings.Join(parts, "\n\n"))
+}
+
+// cannot answers a request for the bot to do what topic tp is about: it
+// says plainly that it cannot, and who can.
+func (t *turn) cannot(tp *Topic) {
+	t.d.Topic, t.u.LastTopic = tp.ID, tp.ID
+	t.reply(tp.Cannot.In(t.lang), t.links(tp), t.buttons("topic:"+tp.ID, "flow:menu"))
 }

@@ -285,11 +285,16 @@ func TestEveryTopicAnswersInBothLanguages(t *testing.T) {
 		for _, l := range conversation.Langs {
 			u := conversation.User{Lang: l, LangChosen: true, Created: now}
 			dec := e.Handle(&u, conversation.Input{Action: "topic:" + tp.ID})
-			if dec.Topic != tp.ID || len(dec.Replies) != 1 {
-				t.Errorf("%s/%s: topic %q, %d replies", tp.ID, l, dec.Topic, len(dec.Replies))
+			// A guide answers with its map, then its first step.
+			want := 1
+			if len(tp.Steps) > 0 && tp.ID != "support_number" {
+				want = 2
+			}
+			if dec.Topic != tp.ID || len(dec.Replies) != want {
+				t.Errorf("%s/%s: topic %q, %d replies, want %d", tp.ID, l, dec.Topic, len(dec.Replies), want)
 				continue
 			}
-			for _, b := range dec.Replies[0].Buttons {
+			for _, b := range dec.Replies[len(dec.Replies)-1].Buttons {
 				v := u
 				next := e.Handle(&v, conversation.Input{Action: b.Data})
 				for _, r := range next.Replies {

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -41,31 +42,123 @@ func (t *turn) fixList() {
 	t.reply(t.ui("fix.title"), nil, t.buttons(data...))
 }
 
-// startFix opens the guide of topic id at its first step.
+// startFix opens the guide of topic id: its map, then the step to start
+// with.
 func (t *turn) startFix(id string) {
+	tp := t.e.cat.Topic(id)
 	t.setFlow("fix."+id, "0")
-	fixFlow{}.ask(t)
+	t.d.Topic, t.u.LastTopic = id, id
+	t.reply(t.overview(tp), nil, nil)
+	t.firstStep(tp)
 }
 
-// guideTopic answers a typed question about a problem with the guide's
-// overview and its first step, so that the next message can answer it.
+// guideTopic answers a typed question about a problem: what it usually
+// is and the map of the usual fixes, a line each, then the step to start
+// with, so that the next message can answer it.
 func (t *turn) guideTopic(id string) {
 	tp := t.e.cat.Topic(id)
 	t.setFlow("fix."+id, "0")
+	t.d.Topic, t.u.LastTopic = id, id
 	if t.in != nil && t.in.Digits == understand.DigitsDiffer {
 		// They already saw the cause: "it shows ***123 but mine ends 456".
 		for i, s := range tp.Steps {
 			if s.Check {
-				t.d.Topic, t.u.LastTopic = id, id
 				fixFlow{}.found(t, tp, i)
 				return
 			}
 		}
 	}
-	t.topicReply(id, false)
+	t.reply(t.guideIntro(tp)+"\n\n"+t.overview(tp), t.links(tp), nil)
 	t.personalNote(id)
-	t.setFlow("fix."+id, "0")
-	fixFlow{}.stepReply(t, tp, 0, "")
+	t.firstStep(tp)
+}
+
+// guideIntro is what a guide's problem usually is, for the user's case.
+func (t *turn) guideIntro(tp *Topic) string {
+	if c := t.caseFor(tp); c != nil {
+		return strings.TrimSpace(c.Short.In(t.lang))
+	}
+	return strings.TrimSpace(tp.Short.In(t.lang))
+}
+
+// firstAnswer is the first reply about topic id to someone who asks
+// about it: a guide's map and first step, or the topic's answer.
+func (t *turn) firstAnswer(id string) {
+	if tp := t.e.cat.Topic(id); tp != nil && len(tp.Steps) > 0 && !infoFirst[id] {
+		t.guideTopic(id)
+		return
+	}
+	t.answerTopic(id)
+}
+
+// guideSteps lists the steps of tp that apply to the user, in order.
+func (t *turn) guideSteps(tp *Topic) []int {
+	var out []int
+	for i, s := range tp.Steps {
+		if t.stepApplies(s) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// overview is the map of a guide: every step that applies, a line each.
+func (t *turn) overview(tp *Topic) string {
+	var b strings.Builder
+	b.WriteString(t.ui("fix.overview"))
+	for n, i := range t.guideSteps(tp) {
+		if t.stepDone(tp.ID, i) {
+			continue // "I already restarted it": not news to them
+		}
+		fmt.Fprintf(&b, "\n%d. %s", n+1, tp.Steps[i].Line.In(t.lang))
+	}
+	return b.String()
+}
+
+// firstStep shows the step to start a guide with: the one what the user
+// reports seeing points to, or the first that applies and was not done.
+func (t *turn) firstStep(tp *Topic) {
+	if n, ok := t.seenStep(tp, -1); ok {
+		t.setFlow("fix."+tp.ID, strconv.Itoa(n))
+		fixFlow{}.stepReply(t, tp, n, t.ui("fix.overview_jump", "n", strconv.Itoa(t.stepNumber(tp, n))))
+		return
+	}
+	for _, i := range t.guideSteps(tp) {
+		if !t.stepDone(tp.ID, i) {
+			t.setFlow("fix."+tp.ID, strconv.Itoa(i))
+			fixFlow{}.stepReply(t, tp, i, "")
+			return
+		}
+	}
+	t.setFlow("fix."+tp.ID, strconv.Itoa(len(tp.Steps)-1))
+	fixFlow{}.next(t, tp, len(tp.Steps)-1)
+}
+
+// seenStep returns the step after step that what the message reports
+// seeing points to ("my inbox is full").
+func (t *turn) seenStep(tp *Topic, step int) (int, bool) {
+	if t.in == nil {
+		return 0, false
+	}
+	for _, s := range t.in.StepsSeen {
+		id, idx, _ := strings.Cut(s, ":")
+		n, err := strconv.Atoi(idx)
+		if id == tp.ID && err == nil && n > step && n < len(tp.Steps) && t.stepApplies(tp.Steps[n]) {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// stepNumber is the position of step i among the steps shown to the
+// user, counted from 1.
+func (t *turn) stepNumber(tp *Topic, i int) int {
+	for n, j := range t.guideSteps(tp) {
+		if j == i {
+			return n + 1
+		}
+	}
+	return i + 1
 }
 
 // fixTopic returns the topic and step index of the user's troubleshooting
@@ -97,7 +190,8 @@ func (f fixFlow) ask(t *turn) {
 func (fixFlow) stepReply(t *turn, tp *Topic, step int, lead string) {
 	s := tp.Steps[step]
 	t.u.LastTopic = tp.ID
-	head := t.ui("fix.step", "n", strconv.Itoa(step+1), "total", strconv.Itoa(len(tp.Steps)), "title", tp.Title.In(t.lang))
+	head := t.ui("fix.step", "n", strconv.Itoa(t.stepNumber(tp, step)), "total", strconv.Itoa(len(t.guideSteps(tp))),
+		"title", tp.Title.In(t.lang))
 	question := t.ui("fix.did_it_help")
 	if s.Check {
 		question = s.Ask.In(t.lang)
@@ -215,14 +309,21 @@ func (fixFlow) found(t *turn, tp *Topic, step int) {
 // next moves to the following step not already done, or to what to do
 // when none helped.
 func (f fixFlow) next(t *turn, tp *Topic, step int) {
+	if n, ok := t.seenStep(tp, step); ok {
+		t.setFlow("fix."+tp.ID, strconv.Itoa(n))
+		f.stepReply(t, tp, n, t.ui("fix.overview_jump", "n", strconv.Itoa(t.stepNumber(tp, n))))
+		return
+	}
 	n := step + 1
-	for n < len(tp.Steps) && t.stepDone(tp.ID, n) {
+	skipped := false
+	for n < len(tp.Steps) && (t.stepDone(tp.ID, n) || !t.stepApplies(tp.Steps[n])) {
+		skipped = skipped || t.stepDone(tp.ID, n)
 		n++
 	}
 	if n < len(tp.Steps) {
-		t.setFlow(t.u.Flow.Name, strconv.Itoa(n))
+		t.setFlow("fix."+tp.ID, strconv.Itoa(n))
 		lead := t.ui("fix.next")
-		if n > step+1 {
+		if skipped {
 			lead = t.ui("fix.skipped")
 		}
 		f.stepReply(t, tp, n, lead)
@@ -240,10 +341,14 @@ func (f fixFlow) next(t *turn, tp *Topic, step int) {
 }
 
 func (f fixFlow) back(t *turn) {
-	if n, err := strconv.Atoi(t.u.Flow.Step); err == nil && n > 0 {
-		t.setFlow(t.u.Flow.Name, strconv.Itoa(n-1))
-		f.ask(t)
-		return
+	if tp, step, ok := t.fixTopic(); ok {
+		for n := step - 1; n >= 0; n-- {
+			if t.stepApplies(tp.Steps[n]) {
+				t.setFlow(t.u.Flow.Name, strconv.Itoa(n))
+				f.ask(t)
+				return
+			}
+		}
 	}
 	t.endFlow()
 	t.fixList()

@@ -225,6 +225,12 @@ var routeTopics = map[string]string{"certificate": "certificate_route", "letter"
 func (routeFlow) result(t *turn, route string) {
 	a := t.u.Flow.Answers
 	t.u.Route = route
+	if v := a["cert"]; v == "yes" || v == "no" {
+		t.u.Certificate = v
+	}
+	if v := a["doc"]; v != "" && t.u.Document == "" {
+		t.u.Document = v
+	}
 	t.d.Topic = routeTopics[route]
 	t.endFlow()
 	text := t.ui("route.result." + route)

@@ -143,12 +143,17 @@ func (t *turn) act(action string) {
 	switch kind {
 	case "topic":
 		if t.e.cat.Topic(name) != nil {
-			t.answerTopic(name)
+			t.firstAnswer(name)
 			return
 		}
 	case "more":
 		if t.e.cat.Topic(name) != nil {
 			t.answerMore(name)
+			return
+		}
+	case "all":
+		if t.e.cat.Topic(name) != nil {
+			t.topicAnswer(name, true, false)
 			return
 		}
 	case "fix":

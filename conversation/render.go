@@ -78,6 +78,17 @@ func (t *turn) label(data string) string {
 		}
 	case "more":
 		return t.ui("button.more")
+	case "all":
+		// "Other documents" when the answer was fitted to a document.
+		if tp := t.e.cat.Topic(name); tp != nil {
+			if c := t.caseFor(tp); c != nil && len(c.For) > 0 {
+				kind, _, _ := strings.Cut(c.For[0], ":")
+				if t.e.cat.HasUI("button.all." + kind) {
+					return t.ui("button.all." + kind)
+				}
+			}
+		}
+		return t.ui("button.all")
 	case "fix":
 		if tp := t.e.cat.Topic(name); tp != nil {
 			return t.ui("button.fix", "title", tp.Title.In(t.lang))
@@ -121,9 +132,14 @@ func (t *turn) menu() {
 // answerTopic replies with a topic's short answer and its follow-ups.
 func (t *turn) answerTopic(id string) { t.topicReply(id, true) }
 
-// topicReply replies with a topic's short answer, with its follow-up
-// buttons or, when a guide takes over right after, without.
-func (t *turn) topicReply(id string, withButtons bool) {
+// topicReply replies with a topic's short answer, fitted to the user's
+// case when the topic has an answer for it, with its follow-up buttons
+// or, when a guide takes over right after, without.
+func (t *turn) topicReply(id string, withButtons bool) { t.topicAnswer(id, withButtons, true) }
+
+// topicAnswer is topicReply; fitted false gives the general answer, for
+// "Other cases".
+func (t *turn) topicAnswer(id string, withButtons, fitted bool) {
 	tp := t.e.cat.Topic(id)
 	if tp == nil {
 		t.menu()
@@ -134,7 +150,12 @@ func (t *turn) topicReply(id string, withButtons bool) {
 	if letterTopics[id] {
 		t.u.LetterTalk = true
 	}
+	text := tp.Short.In(t.lang)
 	var data []string
+	if c := t.caseFor(tp); c != nil && fitted {
+		text = c.Short.In(t.lang)
+		data = append(data, "all:"+id)
+	}
 	if len(tp.More) > 0 {
 		data = append(data, "more:"+id)
 	}
@@ -150,7 +171,7 @@ func (t *turn) topicReply(id string, withButtons bool) {
 	if !withButtons {
 		data = nil
 	}
-	t.reply(tp.Short.In(t.lang), t.links(tp), t.buttons(data...))
+	t.reply(text, t.links(tp), t.buttons(data...))
 }
 
 // answerMore replies with a topic's detail.

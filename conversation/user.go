@@ -50,6 +50,12 @@ type User struct {
 	// Document is the kind of identity document the user said they hold
 	// (never its number).
 	Document string `json:"document,omitempty"`
+	// Certificate is "yes" or "no" once the user said whether they have a
+	// digital certificate or electronic DNI.
+	Certificate string `json:"certificate,omitempty"`
+	// ForeignPhone is set when the user said their mobile number is from
+	// another country (never the number).
+	ForeignPhone bool `json:"foreign_phone,omitempty"`
 
 	// Blocked is set when the user's platform refused a message because
 	// the user blocked the bot; nothing is sent until they write again.

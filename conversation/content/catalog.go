@@ -38,12 +38,21 @@ type Topic struct {
 	Next []string `yaml:"next" json:"next,omitempty"`
 	// Steps make the topic a troubleshooting guide walked one step at a
 	// time; Unsolved is what to do when no step helped.
-	Steps    []Step `yaml:"steps" json:"steps,omitempty"`
+	Steps []Step `yaml:"steps" json:"steps,omitempty"`
+	// Cannot is said instead of Short when the user asks the bot itself to
+	// do what the topic is about ("can you check my code?"): plainly, that
+	// it cannot, and who can.
+	Cannot Text `yaml:"cannot" json:"cannot,omitempty"`
+	// Cases are answers fitted to a user's case, tried in order.
+	Cases    []Case `yaml:"cases" json:"cases,omitempty"`
 	Unsolved Text   `yaml:"unsolved" json:"unsolved,omitempty"`
 }
 
 // Step is one step of a troubleshooting guide.
 type Step struct {
+	// Line is the step in a few words, for the guide's overview: the
+	// first reply of a guide lists every step's line.
+	Line Text `yaml:"line" json:"line"`
 	// Text is what to check or try.
 	Text Text `yaml:"text" json:"text"`
 	// Check marks a step that is a question about what the user sees
@@ -58,6 +67,27 @@ type Step struct {
 	// Done are ways of saying this step was already tried ("I restarted
 	// the phone"), so that the guide does not ask for it again.
 	Done map[Lang][]string `yaml:"done" json:"done,omitempty"`
+	// Seen are things a user may report seeing that point to this step
+	// ("my inbox is full"), so that the guide goes straight to it.
+	Seen map[Lang][]string `yaml:"seen" json:"seen,omitempty"`
+	// For limits the step to users in one of these cases (CaseKeys):
+	// a user known to be in another case of the same kind skips it.
+	For []string `yaml:"for" json:"for,omitempty"`
+}
+
+// Case is a topic's answer for users in a particular case: it is given
+// instead of the general Short when the user's record or message says
+// they are in one of the For cases.
+type Case struct {
+	For   []string `yaml:"for" json:"for"`
+	Short Text     `yaml:"short" json:"short"`
+}
+
+// CaseKeys are the cases answers and steps can be fitted to, as
+// "kind:value": what the record keeps of the user's situation.
+var CaseKeys = map[string]bool{
+	"doc:tie": true, "doc:eu_certificate": true, "doc:nie": true, "doc:dni": true, "doc:passport": true,
+	"cert:yes": true, "cert:no": true, "region:canary": true, "phone:foreign": true,
 }
 
 // Link is an official page, titled in every language. URL may be any of
@@ -165,6 +195,9 @@ func (c *Catalog) Validate() error {
 			if strings.TrimSpace(t.Short[l]) == "" {
 				bad("topic %s: short answer missing in %s", id, l)
 			}
+			if len(t.Cannot) > 0 && strings.TrimSpace(t.Cannot[l]) == "" {
+				bad("topic %s: cannot missing in %s", id, l)
+			}
 			if len(t.More) > 0 && strings.TrimSpace(t.More[l]) == "" {
 				bad("topic %s: more missing in %s", id, l)
 			}
@@ -175,8 +208,16 @@ func (c *Catalog) Validate() error {
 				if strings.TrimSpace(s.Text[l]) == "" {
 					bad("topic %s: step %d missing in %s", id, i+1, l)
 				}
+				if line := strings.TrimSpace(s.Line[l]); line == "" || strings.Contains(line, "\n") || len([]rune(line)) > 90 {
+					bad("topic %s: step %d needs a one-line summary of at most 90 characters in %s", id, i+1, l)
+				}
 				if s.Check && (strings.TrimSpace(s.Found[l]) == "" || strings.TrimSpace(s.Ask[l]) == "") {
 					bad("topic %s: check step %d lacks its question or its found text in %s", id, i+1, l)
+				}
+			}
+			for i, k := range t.Cases {
+				if strings.TrimSpace(k.Short[l]) == "" {
+					bad("topic %s: case %d has no answer in %s", id, i+1, l)
 				}
 			}
 			if len(t.Steps) > 0 && strings.TrimSpace(t.Unsolved[l]) == "" {
@@ -191,6 +232,21 @@ func (c *Catalog) Validate() error {
 		for _, k := range t.Links {
 			if err := checkOfficialURL(k.URL); err != nil {
 				bad("topic %s: %w", id, err)
+			}
+		}
+		var keys []string
+		for _, k := range t.Cases {
+			if len(k.For) == 0 {
+				bad("topic %s: a case without the cases it is for", id)
+			}
+			keys = append(keys, k.For...)
+		}
+		for _, s := range t.Steps {
+			keys = append(keys, s.For...)
+		}
+		for _, k := range keys {
+			if !CaseKeys[k] {
+				bad("topic %s: unknown case %q", id, k)
 			}
 		}
 		targets := append([]string{}, t.Next...)

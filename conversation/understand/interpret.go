@@ -16,9 +16,8 @@ type Interpreter struct {
 	// its title and keywords: the context a follow-up is read in.
 	topicWords map[string][2][]byte
 	// stepsDone finds the ways of saying a troubleshooting step was
-	// done; done names each phrase's step as "topic:index".
-	stepsDone phraseSet
-	done      map[string][]string
+	// done, stepsSeen what a user may see that points to a step.
+	stepsDone, stepsSeen stepLexicon
 	// guides are the topics that are troubleshooting guides.
 	guides map[string]bool
 }
@@ -26,19 +25,17 @@ type Interpreter struct {
 // New indexes the topics and returns an interpreter over them.
 func New(topics []*Topic) *Interpreter {
 	in := &Interpreter{m: NewMatcher(topics), topicWords: map[string][2][]byte{}, neighbours: map[[2]string]bool{},
-		stepsDone: phraseSet{}, done: map[string][]string{}, guides: map[string]bool{}}
+		stepsDone: newStepLexicon(), stepsSeen: newStepLexicon(), guides: map[string]bool{}}
 	for _, t := range topics {
 		in.guides[t.ID] = len(t.Steps) > 0
 		for i, st := range t.Steps {
+			step := t.ID + ":" + strconv.Itoa(i)
 			for _, l := range Langs {
 				for _, p := range st.Done[l] {
-					key := strings.Join(read(p).words, " ")
-					if key == "" {
-						continue
-					}
-					ws := strings.Fields(key)
-					in.stepsDone[ws[0]] = append(in.stepsDone[ws[0]], ws)
-					in.done[key] = append(in.done[key], t.ID+":"+strconv.Itoa(i))
+					in.stepsDone.add(p, step)
+				}
+				for _, p := range st.Seen[l] {
+					in.stepsSeen.add(p, step)
 				}
 			}
 		}
@@ -126,9 +123,10 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	} else if in.Digits == DigitsMatch && in.Answer == NoAnswer {
 		in.Answer = Yes
 	}
-	for _, sp := range ip.stepsDone.all(r.words) {
-		in.StepsDone = append(in.StepsDone, ip.done[strings.Join(r.words[sp.start:sp.end], " ")]...)
-	}
+	in.StepsDone = ip.stepsDone.find(r.words)
+	in.AsksBot = asksBot(r.words)
+	in.OtherPerson = otherPerson.in(r.words)
+	in.StepsSeen = ip.stepsSeen.find(r.words)
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)
 	in.MentionsDocument = tieWords.in(r.words) || nieWords.in(r.words) || dniWords.in(r.words) || passportOny.in(r.words)
@@ -190,15 +188,16 @@ func onlyAnswer(w []string) bool {
 }
 
 func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, rest []string) {
-	if len(rest) == 0 {
+	if len(rest) == 0 || onlyAnswer(rest) {
+		// A bare "no" names no topic, even one whose title has a "not".
 		in.Verdict = OutOfScope
 		return
 	}
 	norm := []byte(strings.Join(rest, " "))
 	res := ip.m.matchWords(norm, nil, in.Lang)
 	cands, verdict := calibrate(res)
-	if notAboutClave(r.words) {
-		in.Verdict, in.OffTopic = OutOfScope, true
+	if off, near := notAboutClave(r.words); off {
+		in.Verdict, in.OffTopic, in.Near = OutOfScope, true, near
 		return
 	}
 	// A follow-up is read in the light of the last answer only when it
@@ -386,4 +385,32 @@ func splitQuestions(r *reading, rest []string) [][]string {
 		}
 	}
 	return append(parts, rest[start:])
+}
+
+// stepLexicon finds phrases that name troubleshooting steps, each step
+// as "topic:index".
+type stepLexicon struct {
+	set   phraseSet
+	steps map[string][]string
+}
+
+func newStepLexicon() stepLexicon { return stepLexicon{set: phraseSet{}, steps: map[string][]string{}} }
+
+func (x stepLexicon) add(phrase, step string) {
+	key := strings.Join(read(phrase).words, " ")
+	if key == "" {
+		return
+	}
+	ws := strings.Fields(key)
+	x.set[ws[0]] = append(x.set[ws[0]], ws)
+	x.steps[key] = append(x.steps[key], step)
+}
+
+// find returns the steps the phrases in words name, in message order.
+func (x stepLexicon) find(words []string) []string {
+	var out []string
+	for _, sp := range x.set.all(words) {
+		out = append(out, x.steps[strings.Join(words[sp.start:sp.end], " ")]...)
+	}
+	return out
 }

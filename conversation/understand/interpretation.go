@@ -92,6 +92,16 @@ type Interpretation struct {
 	// Cl@ve, whatever Cl@ve words it also has: a bank card's PIN, the
 	// weather, an appointment for the NIE itself.
 	OffTopic bool
+	// Near names the subject of an off-topic message when it is one next
+	// to Cl@ve (one of the Near constants).
+	Near string
+	// AsksBot is set when the message asks the bot itself to act on the
+	// user's Cl@ve: check a code, register them, change their data.
+	AsksBot bool
+	// OtherPerson is set when the message is about someone else's case
+	// ("my wife has the green certificate"): the facts it states are not
+	// the user's own.
+	OtherPerson bool
 	// MentionsLetter is set when the message names the invitation letter;
 	// MentionsDocument when it names an identity document (DNI, NIE, TIE,
 	// passport), held or not.
@@ -123,6 +133,9 @@ type Interpretation struct {
 	// StepsDone are the troubleshooting steps the message says were
 	// already done ("I restarted the phone"), as "topic:index".
 	StepsDone []string
+	// StepsSeen are the steps what the user reports seeing points to
+	// ("my inbox is full"), as "topic:index".
+	StepsSeen []string
 
 	// Sensitive is the kinds of personal data found in the text. The
 	// values themselves are never part of an interpretation.
@@ -198,12 +211,13 @@ const (
 // Case is what a message says of the user's situation. Only kinds and
 // choices: never a number.
 type Case struct {
-	Certificate Tri      // has a digital certificate or electronic DNI
-	Office      Tri      // can go to an office in person
-	Address     Tri      // tax address up to date
-	Document    Document // the identity document the user holds
-	SharedPhone bool     // shares a mobile number with someone else
-	Region      Region   // where in Spain the user lives, if said
+	Certificate  Tri      // has a digital certificate or electronic DNI
+	Office       Tri      // can go to an office in person
+	Address      Tri      // tax address up to date
+	Document     Document // the identity document the user holds
+	SharedPhone  bool     // shares a mobile number with someone else
+	ForeignPhone bool     // uses a mobile number from another country
+	Region       Region   // where in Spain the user lives, if said
 	// Choice is the registration route the user says they will take:
 	// "letter", "in_person" or "certificate".
 	Choice string

@@ -268,7 +268,9 @@ var synonyms = []synonymGroup{
 	{name: "forgot", en: []string{"forgot", "forgotten", "forget", "remember"},
 		es: []string{"olvidado", "olvide", "olvidar", "acuerdo"}},
 	{name: "code", domain: weak, en: []string{"code", "codes"}, es: []string{"codigo", "codigos"}},
-	{name: "foreign", en: []string{"foreign", "abroad", "international", "overseas"},
+	// Being a foreigner is what most users' questions are about; it hints
+	// at Cl@ve without showing it.
+	{name: "foreign", domain: weak, en: []string{"foreign", "foreigner", "foreigners", "abroad", "international", "overseas"},
 		es: []string{"extranjero", "extranjera", "extranjeros", "internacional", "fuera"}},
 	// A country or a nationality next to "number" or "SMS" is how people
 	// say their phone is foreign.

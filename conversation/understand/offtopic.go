@@ -23,17 +23,49 @@ var (
 		"registration office", "oficina de registro")
 )
 
+// Near are the subjects next to Cl@ve that the bot does not cover but
+// can point from: the reply says so, gives the nearest Cl@ve fact and
+// where to go.
+const (
+	NearNIEAppointment     = "nie_appointment"
+	NearPadron             = "padron"
+	NearCertificateInstall = "certificate_install"
+)
+
+var (
+	padronWords = phrases("padron", "empadronamiento", "empadronarme", "empadronarse", "empadronar", "empadronado",
+		"empadronada", "registro municipal", "town hall registration")
+	certificateInstall = phrases("install the certificate", "install my certificate", "install a certificate",
+		"install the digital certificate", "installing the certificate", "import the certificate", "import my certificate",
+		"certificate in chrome", "certificate in firefox", "certificate in my browser", "certificate in the browser",
+		"certificate on my browser", "instalar el certificado", "instalo el certificado", "instalar mi certificado",
+		"importar el certificado", "certificado en el navegador", "certificado en chrome", "certificado en firefox",
+		"certificado en mi navegador")
+)
+
 // notAboutClave reports a message about something else: the bank, the
-// weather, an appointment for the NIE itself.
-func notAboutClave(w []string) bool {
+// weather, an appointment for the NIE itself. near names the subject
+// when it is one next to Cl@ve.
+func notAboutClave(w []string) (off bool, near string) {
 	if claveCore.in(w) {
-		return false
+		return false, ""
+	}
+	if certificateInstall.in(w) {
+		return true, NearCertificateInstall
+	}
+	if appointmentWords.in(w) && padronWords.in(w) {
+		return true, NearPadron
+	}
+	if appointmentWords.in(w) && nieProcedure.in(w) || fingerprintWords.in(w) && nieProcedure.in(w) {
+		return true, NearNIEAppointment
 	}
 	if offTopic.in(w) {
-		return true
+		return true, ""
 	}
 	if passportOny.in(w) && (renewWords.in(w)) {
-		return true
+		return true, ""
 	}
-	return appointmentWords.in(w) && nieProcedure.in(w)
+	return false, ""
 }
+
+var fingerprintWords = phrases("fingerprints", "huellas", "toma de huellas")

@@ -130,7 +130,9 @@ func readRequests(r *reading, in *Interpretation, rest []string) {
 	switch {
 	case forgetWords.in(w) || deleteVerbs.in(w) && dataNouns.in(w) && !remindWords.in(w):
 		add(Request{Kind: RequestForget})
-	case myDataWords.in(w):
+	case myDataWords.in(w) && !administrationWords.in(w):
+		// "puedes ver mis datos de Hacienda?" is about the Tax Agency's
+		// data, not the bot's.
 		add(Request{Kind: RequestMyData})
 	}
 	switch {
@@ -151,8 +153,21 @@ func readRequests(r *reading, in *Interpretation, rest []string) {
 		add(Request{Kind: RequestFlow, Flow: "checklist"})
 	case letterFlowWords.in(w):
 		add(Request{Kind: RequestFlow, Flow: "letter"})
+	case fixFlowWords.whole(rest):
+		add(Request{Kind: RequestFlow, Flow: "fix"})
 	}
 }
+
+var (
+	administrationWords = phrases("hacienda", "agencia tributaria", "tax agency", "aeat", "seguridad social", "social security",
+		"tax data", "datos fiscales", "renta", "tax return", "declaracion")
+	// fixFlowWords ask for troubleshooting without naming the problem.
+	fixFlowWords = phrases("fix me", "fix it", "fix this", "fix a problem", "i have a problem", "ive got a problem",
+		"i ve got a problem", "something went wrong", "something is wrong", "something s wrong", "somethings wrong",
+		"troubleshoot", "troubleshooting", "problems", "a problem", "tengo un problema", "algo ha fallado", "algo falla",
+		"algo va mal", "ha fallado algo", "problemas", "un problema", "no funciona", "doesnt work", "it doesnt work",
+		"not working", "its not working")
+)
 
 var (
 	howWords      = phrases("how", "como", "steps", "pasos", "what do i do", "que hago", "que tengo que hacer", "procedure", "procedimiento")

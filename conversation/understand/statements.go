@@ -45,6 +45,7 @@ var (
 	// These certificates are identity documents, not digital certificates.
 	documentCertificates = phrases("green certificate", "eu certificate", "registration certificate", "certificate of registration",
 		"residence certificate", "certificado verde", "certificado de registro", "certificado de residencia", "green paper",
+		"papel verde", "la hoja verde", "green sheet",
 		"certificado de la ue", "certificado ue", "certificado comunitario", "green card", "tarjeta verde", "eu citizen",
 		"eu citizens", "european citizen", "ciudadano de la ue", "ciudadana de la ue", "ciudadano europeo", "ciudadana europea",
 		"ciudadanos de la ue", "from the eu", "de la ue", "comunitario", "comunitaria")
@@ -208,6 +209,14 @@ func appendProgress(ps []Progress, p Progress) []Progress {
 	return append(ps, p)
 }
 
+// otherPerson are the people a user asks for: what the message says of
+// the case is then theirs, not the user's.
+var otherPerson = phrases("my wife", "my husband", "my partner", "my son", "my daughter", "my mother", "my mum", "my mom",
+	"my father", "my dad", "my friend", "my girlfriend", "my boyfriend", "my brother", "my sister", "my parents",
+	"asking for", "for a friend", "for someone else", "on behalf of", "mi mujer", "mi marido", "mi esposa", "mi esposo",
+	"mi pareja", "mi hijo", "mi hija", "mi madre", "mi padre", "mi amigo", "mi amiga", "mi novia", "mi novio", "mi hermano",
+	"mi hermana", "mis padres", "para un amigo", "para una amiga", "para otra persona", "de parte de")
+
 // readCase reads the facts of the user's situation from one clause.
 func readCase(c []string, k *Case) {
 	docCert := false
@@ -249,6 +258,13 @@ func readCase(c []string, k *Case) {
 	}
 	if sharedPhone.in(c) {
 		k.SharedPhone = true
+	}
+	if sp, ok := foreignPhone.find(c, 0, len(c)); ok {
+		for i := max(0, sp.start-3); i < sp.start; i++ {
+			if phoneOwner[c[i]] {
+				k.ForeignPhone = true
+			}
+		}
 	}
 	if d := documentHeld(c); d != NoDocument && !docCert {
 		k.Document = d
@@ -356,6 +372,20 @@ var (
 		"atlantic canary", "hora canaria", "canary time")
 	peninsulaWords = phrases("peninsula", "mainland", "madrid time", "hora peninsular", "hora de madrid", "peninsular time",
 		"baleares", "balearic", "mallorca", "majorca", "ibiza", "menorca")
+)
+
+// foreignPhone names a mobile number from another country; phoneOwner
+// words before it make it the user's own ("my UK number", "tengo un
+// número extranjero"), not a question about one ("can I use a UK
+// number?").
+var (
+	foreignPhone = phrases("foreign number", "foreign mobile", "foreign phone", "foreign sim", "foreign line", "uk number",
+		"uk mobile", "uk sim", "british number", "british mobile", "irish number", "german number", "french number",
+		"dutch number", "belgian number", "italian number", "swedish number", "us number", "american number",
+		"canadian number", "number from home", "number from the uk", "numero extranjero", "movil extranjero",
+		"telefono extranjero", "linea extranjera", "sim extranjera", "numero de fuera", "numero britanico", "numero ingles",
+		"numero aleman", "numero frances", "numero italiano", "numero argentino", "numero de mi pais", "numero de otro pais")
+	phoneOwner = map[string]bool{"my": true, "mi": true, "have": true, "tengo": true, "got": true, "only": true, "solo": true}
 )
 
 func regionOf(c []string) Region {

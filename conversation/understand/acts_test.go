@@ -104,6 +104,15 @@ func labels(in understand.Interpretation, expect understand.Expect) []string {
 	if in.OffTopic {
 		add("offtopic")
 	}
+	if in.AsksBot {
+		add("asks_bot")
+	}
+	if in.OtherPerson {
+		add("other_person")
+	}
+	if c.ForeignPhone {
+		add("foreign_phone")
+	}
 	if in.HowToRegister {
 		add("howto_register")
 	}

@@ -125,7 +125,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	}
 	in.StepsDone = ip.stepsDone.find(r.words)
 	in.AsksBot = asksBot(r.words)
-	in.OtherPerson = otherPerson.in(r.words)
+	in.OtherPerson = aboutOtherPerson(r.words)
 	in.StepsSeen = ip.stepsSeen.find(r.words)
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)
@@ -169,7 +169,7 @@ func pickOption(text string, options []string) int {
 func PlainWords(text string) string { return string(appendNormalized(nil, text)) }
 
 // problemWords report that something goes wrong.
-var problemWords = phrases("error", "rejected", "rejects", "reject", "invalid", "not valid", "wont accept", "won t accept",
+var problemWords = phrases("error", "rejected", "rejects", "reject", "rejecting", "rechazando", "invalid", "not valid", "wont accept", "won t accept",
 	"doesnt accept", "does not accept", "fails", "failed", "incorrect", "wrong", "problem", "issue", "stuck", "blocked",
 	"no valido", "no es valido", "rechaza", "rechazado", "no acepta", "no me acepta", "da error", "me sale error", "falla",
 	"fallo", "problema", "bloqueado", "incorrecto", "mal", "keeps saying", "says its", "dice que", "me dice", "pone que")
@@ -249,7 +249,7 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 		verdict = Clear
 	}
 	in.Topics, in.Verdict = cands, verdict
-	if id := variation(rest, ctx.LastTopic, in.Case.Document); id != "" && (verdict != Clear || documentTopics[cands[0].TopicID]) {
+	if id := variation(rest, ctx.LastTopic, in.Case.Document, in.OtherPerson); id != "" && (verdict != Clear || documentTopics[cands[0].TopicID] || in.OtherPerson) {
 		in.Topics, in.Verdict, in.FollowUp = []Candidate{{TopicID: id, Score: 1}}, Clear, true
 		return
 	}
@@ -280,8 +280,8 @@ var documentTopics = map[string]bool{"support_number": true, "document_data": tr
 // variation returns the topic a question asked for another document
 // follows up on: the last topic again, for the document named, or the
 // topic for having no NIE when the document is only a passport.
-func variation(rest []string, last string, doc Document) string {
-	if _, ok := variationCues.find(rest, 0, min(len(rest), 6)); last == "" || doc == NoDocument || !ok {
+func variation(rest []string, last string, doc Document, other bool) string {
+	if _, ok := variationCues.find(rest, 0, min(len(rest), 6)); last == "" || doc == NoDocument || !ok && !other {
 		return ""
 	}
 	switch {

@@ -49,7 +49,7 @@ var (
 		"certificado de la ue", "certificado ue", "certificado comunitario", "green card", "tarjeta verde", "eu citizen",
 		"eu citizens", "european citizen", "ciudadano de la ue", "ciudadana de la ue", "ciudadano europeo", "ciudadana europea",
 		"ciudadanos de la ue", "from the eu", "de la ue", "comunitario", "comunitaria")
-	haveWords = phrases("have", "got", "own", "hold", "ive got", "i ve got", "tengo", "tiene", "dispongo", "cuento con", "uso", "use",
+	haveWords = phrases("have", "has", "got", "own", "hold", "ive got", "i ve got", "tengo", "tiene", "dispongo", "cuento con", "uso", "use",
 		"with", "con", "using")
 	officeYes = phrases("ill go to", "i ll go to", "ill just go", "i ll just go", "go to an office", "go to the office", "ire a",
 		"voy a ir a", "puedo ir", "si puedo ir", "can go", "could go", "can get to", "able to go", "happy to go", "dont mind going", "can visit",
@@ -209,13 +209,25 @@ func appendProgress(ps []Progress, p Progress) []Progress {
 	return append(ps, p)
 }
 
-// otherPerson are the people a user asks for: what the message says of
-// the case is then theirs, not the user's.
-var otherPerson = phrases("my wife", "my husband", "my partner", "my son", "my daughter", "my mother", "my mum", "my mom",
-	"my father", "my dad", "my friend", "my girlfriend", "my boyfriend", "my brother", "my sister", "my parents",
-	"asking for", "for a friend", "for someone else", "on behalf of", "mi mujer", "mi marido", "mi esposa", "mi esposo",
-	"mi pareja", "mi hijo", "mi hija", "mi madre", "mi padre", "mi amigo", "mi amiga", "mi novia", "mi novio", "mi hermano",
-	"mi hermana", "mis padres", "para un amigo", "para una amiga", "para otra persona", "de parte de")
+// otherPerson are the people a user asks for; with otherHas ("she has",
+// "tiene") what the message says of the case is theirs, not the user's,
+// unless the user includes themselves ("my wife and I").
+var (
+	otherPerson = phrases("my wife", "my husband", "my partner", "my son", "my daughter", "my mother", "my mum", "my mom",
+		"my father", "my dad", "my friend", "my girlfriend", "my boyfriend", "my brother", "my sister", "my parents",
+		"asking for", "for a friend", "for someone else", "on behalf of", "mi mujer", "mi marido", "mi esposa", "mi esposo",
+		"mi pareja", "mi hijo", "mi hija", "mi madre", "mi padre", "mi amigo", "mi amiga", "mi novia", "mi novio", "mi hermano",
+		"mi hermana", "mis padres", "para un amigo", "para una amiga", "para otra persona", "de parte de")
+	otherHas = phrases("she has", "he has", "shes got", "she s got", "hes got", "he s got", "has the", "has a", "has an",
+		"has only", "only has", "they have", "tiene", "tienen", "ella tiene", "el tiene", "solo tiene")
+	includesMe = phrases("and i", "and me", "y yo", "we", "both", "los dos", "las dos", "ambos", "nosotros", "compartimos",
+		"share", "shared", "sharing")
+)
+
+// aboutOtherPerson reports a message about someone else's case.
+func aboutOtherPerson(w []string) bool {
+	return otherPerson.in(w) && otherHas.in(w) && !includesMe.in(w)
+}
 
 // readCase reads the facts of the user's situation from one clause.
 func readCase(c []string, k *Case) {

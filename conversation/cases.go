@@ -12,10 +12,15 @@ import (
 func (t *turn) caseKeys() []string {
 	u := t.u
 	var keys []string
-	if t.in != nil && t.in.Case.Document != understand.NoDocument {
-		// The document the message names, the user's or the one of the
-		// person they ask for.
+	switch {
+	case t.in == nil:
+	case t.in.Case.Document != understand.NoDocument:
+		// The document the message says someone holds: the user's, or
+		// the one of the person they ask for.
 		keys = append(keys, "doc:"+documentNames[t.in.Case.Document])
+	case t.in.DocumentNamed != understand.NoDocument:
+		// The document the question is about.
+		keys = append(keys, "doc:"+documentNames[t.in.DocumentNamed])
 	}
 	if t.in != nil && t.in.OtherPerson {
 		return keys

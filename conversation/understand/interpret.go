@@ -126,6 +126,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	in.StepsDone = ip.stepsDone.find(r.words)
 	in.AsksBot = asksBot(r.words)
 	in.OtherPerson = aboutOtherPerson(r.words)
+	in.DocumentNamed = documentNamed(r.words)
 	in.StepsSeen = ip.stepsSeen.find(r.words)
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
 	in.MentionsLetter = letterNouns.in(r.words)

@@ -102,6 +102,9 @@ type Interpretation struct {
 	// ("my wife has the green certificate"): the facts it states are not
 	// the user's own.
 	OtherPerson bool
+	// DocumentNamed is the one document the message names, whether or not
+	// the user holds it: what an answer about documents should lead with.
+	DocumentNamed Document
 	// MentionsLetter is set when the message names the invitation letter;
 	// MentionsDocument when it names an identity document (DNI, NIE, TIE,
 	// passport), held or not.

@@ -59,6 +59,9 @@ func notAboutClave(w []string) (off bool, near string) {
 	if appointmentWords.in(w) && nieProcedure.in(w) || fingerprintWords.in(w) && nieProcedure.in(w) {
 		return true, NearNIEAppointment
 	}
+	if dniWords.in(w) && dniCodes.in(w) {
+		return false, "" // the electronic DNI's PIN or PUK: next to Cl@ve, answered
+	}
 	if offTopic.in(w) {
 		return true, ""
 	}
@@ -68,4 +71,7 @@ func notAboutClave(w []string) (off bool, near string) {
 	return false, ""
 }
 
-var fingerprintWords = phrases("fingerprints", "huellas", "toma de huellas")
+var (
+	fingerprintWords = phrases("fingerprints", "huellas", "toma de huellas")
+	dniCodes         = phrases("pin", "puk")
+)

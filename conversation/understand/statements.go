@@ -339,6 +339,26 @@ var beingWords = phrases("im", "i m", "i am", "soy", "as a", "on a", "shes", "sh
 	"only", "solo", "just", "only have", "solo tengo")
 
 // documentHeld returns the identity document a clause says the user holds.
+// documentNamed returns the one kind of residence or identity document a
+// message names, held or only asked about ("the support number of the
+// EU registration certificate"); NoDocument when it names none or several.
+func documentNamed(w []string) Document {
+	var named []Document
+	if documentCertificates.in(w) {
+		named = append(named, DocEUCert)
+	}
+	if tieWords.in(w) {
+		named = append(named, DocTIE)
+	}
+	if dniWords.in(w) {
+		named = append(named, DocDNI)
+	}
+	if len(named) != 1 {
+		return NoDocument
+	}
+	return named[0]
+}
+
 func documentHeld(c []string) Document {
 	find := func(p phraseSet) bool {
 		for _, sp := range p.all(c) {

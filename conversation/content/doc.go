@@ -7,6 +7,15 @@
 // the package embeds, so that a start-up decodes JSON instead of YAML.
 // TestGenerated fails when content.json no longer matches the sources.
 //
+// facts.yaml is the fact table: every fact of the two sources (the seed
+// document and the fact sheet of checked official pages), each with the
+// topics whose first reply must state it. The bot does not read it; the
+// tests hold the answers to it (TestFactTable here, TestFactsInFirstReplies
+// in the conversation package).
+//
+// Links are written once, in any language variant of the page; LinkIn
+// gives each reader the variant in their language.
+//
 // The catalogue holds text only: how questions are matched to topics is the
 // business of the understand package, which indexes the catalogue at start.
 package content

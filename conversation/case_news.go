@@ -29,6 +29,11 @@ func (t *turn) caseNews(statement bool) bool {
 	if in.Verdict == understand.Clear && !statement {
 		return false
 	}
+	if last != "" && t.caseRefits(last) && (in.Verdict != understand.Clear || in.Topics[0].TopicID == last) {
+		// The case they add changes the answer they just read.
+		t.answerTopic(last)
+		return true
+	}
 	switch {
 	case c.Office == understand.TriYes:
 		t.answerTopic("in_person")

@@ -14,6 +14,9 @@ func (t *turn) caseKeys() []string {
 	var keys []string
 	switch {
 	case t.in == nil:
+	case t.in.OtherPerson && t.in.Case.OtherDocument != understand.NoDocument:
+		// "my wife has the green certificate, which is hers?"
+		keys = append(keys, "doc:"+documentNames[t.in.Case.OtherDocument])
 	case t.in.Case.Document != understand.NoDocument:
 		// The document the message says someone holds: the user's, or
 		// the one of the person they ask for.
@@ -85,6 +88,50 @@ func hasKey(keys []string, k string) bool {
 	for _, x := range keys {
 		if x == k {
 			return true
+		}
+	}
+	return false
+}
+
+// messageCaseKeys lists what this message alone says of the user's case.
+func (t *turn) messageCaseKeys() []string {
+	if t.in == nil {
+		return nil
+	}
+	c := t.in.Case
+	var keys []string
+	if c.Document != understand.NoDocument {
+		keys = append(keys, "doc:"+documentNames[c.Document])
+	}
+	switch c.Certificate {
+	case understand.TriYes:
+		keys = append(keys, "cert:yes")
+	case understand.TriNo:
+		keys = append(keys, "cert:no")
+	}
+	if c.ForeignPhone {
+		keys = append(keys, "phone:foreign")
+	}
+	if c.Region == understand.Canary {
+		keys = append(keys, "region:canary")
+	}
+	return keys
+}
+
+// caseRefits reports whether what this message says of the user's case
+// picks one of topic id's fitted answers: "I don't have a certificate"
+// after the answer on changing the mobile.
+func (t *turn) caseRefits(id string) bool {
+	tp := t.e.cat.Topic(id)
+	if tp == nil {
+		return false
+	}
+	keys := t.messageCaseKeys()
+	for _, c := range tp.Cases {
+		for _, k := range c.For {
+			if hasKey(keys, k) {
+				return true
+			}
 		}
 	}
 	return false

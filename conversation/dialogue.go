@@ -74,7 +74,35 @@ func (t *turn) text(text, hint string, idle time.Duration, lastTopic string, let
 			return
 		}
 	}
+	at := len(t.d.Replies)
 	t.decide()
+	t.cannotToo(at)
+}
+
+// cannotToo says, when the message asked the bot to act and the reply
+// did not say so, that the bot cannot and who can: before the rest of the
+// reply, which may still record what the message told (a letter's date).
+func (t *turn) cannotToo(at int) {
+	in := t.in
+	if !in.AsksBot || t.saidCannot || len(in.Requests) > 0 || t.d.Topic == "bot_limits" || t.d.OutOfScope {
+		return
+	}
+	tp := t.e.cat.Topic("bot_limits")
+	for _, c := range in.Topics {
+		if cand := t.e.cat.Topic(c.TopicID); cand != nil && len(cand.Cannot) > 0 {
+			tp = cand
+			break
+		}
+	}
+	if tp == nil {
+		return
+	}
+	text := tp.Cannot.In(t.lang)
+	if len(tp.Cannot) == 0 {
+		text = tp.Short.In(t.lang)
+	}
+	t.saidCannot = true
+	t.d.Replies = append(t.d.Replies[:at], append([]Reply{{Text: strings.TrimSpace(text)}}, t.d.Replies[at:]...)...)
 }
 
 // decide chooses what to do with the interpretation, most specific first:
@@ -210,9 +238,6 @@ func (t *turn) notice() (said bool) {
 		t.useZone("Atlantic/Canary")
 		t.say(t.ui("timezone.noticed", "zone", t.ui("tz.Atlantic/Canary")))
 		said = true
-	}
-	if t.in.OtherPerson {
-		return said // their documents are not the user's
 	}
 	if c.Document != understand.NoDocument {
 		t.u.Document = documentNames[c.Document]
@@ -421,6 +446,7 @@ func (t *turn) warnSensitive(found understand.Sensitive) {
 // cannot answers a request for the bot to do what topic tp is about: it
 // says plainly that it cannot, and who can.
 func (t *turn) cannot(tp *Topic) {
+	t.saidCannot = true
 	t.d.Topic, t.u.LastTopic = tp.ID, tp.ID
 	t.reply(tp.Cannot.In(t.lang), t.links(tp), t.buttons("topic:"+tp.ID, "flow:menu"))
 }

@@ -78,7 +78,9 @@ type turn struct {
 	in    *understand.Interpretation
 	// lastTopic is the topic answered before this message.
 	lastTopic string
-	d         Decision
+	// saidCannot is set once the reply has said what the bot cannot do.
+	saidCannot bool
+	d          Decision
 }
 
 // Handle decides the replies to in and updates u in place. It never fails:

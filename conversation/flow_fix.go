@@ -242,6 +242,11 @@ func (f fixFlow) reply(t *turn) bool {
 		return false
 	}
 	in := t.in
+	if in.States(understand.LetterCame) {
+		// "it came!": news of the letter, told by its own flow.
+		t.endFlow()
+		return false
+	}
 	if in.Verdict == understand.Clear && "fix."+in.Topics[0].TopicID != t.u.Flow.Name && in.Outcome != understand.Fixed &&
 		(in.Acts.Has(understand.ActQuestion) ||
 			in.Problem && in.Outcome == understand.NoOutcome && in.Answer == understand.NoAnswer && len(t.e.cat.Topic(in.Topics[0].TopicID).Steps) > 0) {

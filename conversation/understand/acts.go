@@ -99,7 +99,8 @@ var (
 		"cuantos", "cuantas", "puedo", "puede", "pueden", "podria", "se puede", "hay", "tengo que", "hace falta", "sabes",
 		"me puedes", "me podrias", "tell me", "explain", "dime", "explica", "explicame",
 		"i need to know", "i want to know", "i wonder", "wondering", "quiero saber", "is it", "remind me what", "remind me how",
-		"remind me where", "recuerdame que", "recuerdame como")
+		"remind me where", "recuerdame que", "recuerdame como", "que necesito", "que hago", "que tengo que", "que hay que",
+		"que pasa", "como se", "como hago", "que me piden", "que me va a pedir")
 	// followUps open a message that continues the last answer.
 	followUps = phrases("and", "and if", "and what if", "what if", "what about", "how about", "and what about", "also", "so",
 		"then", "ok and", "ok so", "but", "and how", "and where", "and when", "and do", "and can", "and is", "and the",
@@ -201,7 +202,7 @@ done:
 func clauseAsks(r *reading) bool {
 	for i := 1; i < len(r.words); i++ {
 		if r.clause[i] != r.clause[i-1] || r.words[i-1] == "also" || r.words[i-1] == "tambien" {
-			if n := questionStarts.at(r.words, i); n > 0 && !strongStart[r.words[i]] {
+			if n := questionStarts.at(r.words, i); n > 1 || n == 1 && !strongStart[r.words[i]] {
 				return true
 			}
 		}

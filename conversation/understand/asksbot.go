@@ -15,11 +15,16 @@ var (
 		"cambiar", "cambiarme", "actualizar", "actualizarme", "modificar", "ver", "mirar", "consultar", "acceder", "entrar",
 		"comprobarlo", "verificarlo", "validarlo", "mirarlo", "cambiarlo", "hacerlo", "do it", "tramitar", "tramitarlo",
 		"gestionar", "gestionarlo", "pedir", "request", "ask for")
+	// botOrders are requests that read as such anywhere in a message
+	// ("soy autónomo y no tengo tiempo, regístrame tú").
+	botOrders = phrases("register me", "sign me up", "registrame", "dame de alta", "hazme el registro", "do my registration",
+		"comprueba mi", "verifica mi", "valida mi", "cambiame", "actualizame", "tramitame", "pideme la carta")
 	// botOnBehalf says the user wants it done for them.
 	botOnBehalf = phrases("for me", "on my behalf", "instead of me", "por mi", "en mi nombre", "en mi lugar", "tu mismo",
 		"tu misma", "hazlo tu", "hazmelo", "do it yourself")
 	// botImperative are requests that start the message.
 	botImperative = phrases("register me", "sign me up", "check my", "verify my", "validate my", "change my", "update my",
+		"tell me if my registration", "tell me whether my registration", "did my registration", "is my registration",
 		"look up my", "registrame", "dame de alta", "comprueba mi", "comprueba el", "verifica mi", "verifica el", "valida mi",
 		"valida el", "cambiame", "cambia mi", "actualiza mi", "actualizame", "mira mi", "mira mis", "mira si", "consulta mi",
 		"consulta mis", "tramitame", "pideme")
@@ -32,12 +37,20 @@ var botExplains = map[string]bool{"help": true, "tell": true, "explain": true, "
 	"decirme": true, "ensenar": true, "ensenarme": true, "guiar": true, "guiarme": true, "recordar": true, "avisar": true,
 	"avisarme": true}
 
+// politeStart are words a request may start with before its verb.
+var politeStart = map[string]bool{"pls": true, "plz": true, "please": true, "porfa": true, "porfavor": true, "hey": true,
+	"hi": true, "hola": true, "ok": true, "vale": true, "so": true, "just": true, "oye": true}
+
 // asksBot reports whether words ask the bot to act on the user's Cl@ve.
 func asksBot(words []string) bool {
 	if len(words) == 0 {
 		return false
 	}
-	if botImperative.at(words, 0) > 0 {
+	start := 0
+	for start < len(words) && politeStart[words[start]] {
+		start++ // "pls change my tax address"
+	}
+	if start < len(words) && botImperative.at(words, start) > 0 || botOrders.in(words) {
 		return true
 	}
 	if sp, ok := botAsk.find(words, 0, len(words)); ok && (sp.end >= len(words) || !botExplains[words[sp.end]]) {

@@ -125,7 +125,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) Interpretation {
 	}
 	in.StepsDone = ip.stepsDone.find(r.words)
 	in.AsksBot = asksBot(r.words)
-	in.OtherPerson = aboutOtherPerson(r.words)
+	in.OtherPerson = aboutOtherPerson(r.words, in.Case)
 	in.DocumentNamed = documentNamed(r.words)
 	in.StepsSeen = ip.stepsSeen.find(r.words)
 	in.Rest = len(rest) > 0 && !onlyAnswer(rest)
@@ -250,7 +250,11 @@ func (ip *Interpreter) readTopics(r *reading, ctx Context, in *Interpretation, r
 		verdict = Clear
 	}
 	in.Topics, in.Verdict = cands, verdict
-	if id := variation(rest, ctx.LastTopic, in.Case.Document, in.OtherPerson); id != "" && (verdict != Clear || documentTopics[cands[0].TopicID] || in.OtherPerson) {
+	doc := in.Case.Document
+	if in.OtherPerson && in.Case.OtherDocument != NoDocument {
+		doc = in.Case.OtherDocument
+	}
+	if id := variation(rest, ctx.LastTopic, doc, in.OtherPerson); id != "" && (verdict != Clear || documentTopics[cands[0].TopicID] || in.OtherPerson) {
 		in.Topics, in.Verdict, in.FollowUp = []Candidate{{TopicID: id, Score: 1}}, Clear, true
 		return
 	}
@@ -271,12 +275,13 @@ var whatNow = phrases("what now", "now what", "what do i do", "what do i do now"
 // case: "and what if I'm an EU citizen?", "y si solo tengo pasaporte?".
 var variationCues = phrases("and if", "what if", "and what if", "what about", "and what about", "how about", "and for",
 	"and with", "and if i", "what if i", "y si", "y que pasa si", "y con", "y para", "y en", "y en el", "y en la", "y si soy",
-	"y si tengo", "y si solo", "y el", "y la", "and the", "and my", "y mi", "and in")
+	"y si tengo", "y si solo", "y el", "y la", "and the", "and my", "y mi", "and in", "and mine", "what about mine", "and for me",
+	"y el mio", "y la mia", "y el mio que", "y yo")
 
 // documentTopics are the topics whose answer depends on the identity
 // document the user holds.
 var documentTopics = map[string]bool{"support_number": true, "document_data": true, "who_can_register": true, "in_person": true,
-	"requirements": true}
+	"requirements": true, "video_id": true}
 
 // variation returns the topic a question asked for another document
 // follows up on: the last topic again, for the document named, or the

@@ -214,13 +214,16 @@ const (
 // Case is what a message says of the user's situation. Only kinds and
 // choices: never a number.
 type Case struct {
-	Certificate  Tri      // has a digital certificate or electronic DNI
-	Office       Tri      // can go to an office in person
-	Address      Tri      // tax address up to date
-	Document     Document // the identity document the user holds
-	SharedPhone  bool     // shares a mobile number with someone else
-	ForeignPhone bool     // uses a mobile number from another country
-	Region       Region   // where in Spain the user lives, if said
+	Certificate Tri      // has a digital certificate or electronic DNI
+	Office      Tri      // can go to an office in person
+	Address     Tri      // tax address up to date
+	Document    Document // the identity document the user holds
+	// OtherDocument is the document of someone else the user asks for
+	// ("my wife has the green certificate").
+	OtherDocument Document
+	SharedPhone   bool   // shares a mobile number with someone else
+	ForeignPhone  bool   // uses a mobile number from another country
+	Region        Region // where in Spain the user lives, if said
 	// Choice is the registration route the user says they will take:
 	// "letter", "in_person" or "certificate".
 	Choice string

@@ -50,10 +50,10 @@ func notAboutClave(w []string) (off bool, near string) {
 	if claveCore.in(w) {
 		return false, ""
 	}
-	if certificateInstall.in(w) {
+	if certificateInstall.in(w) || installVerbs.in(w) && browserWords.in(w) && (certificateWords.in(w) || fnmtWords.in(w)) {
 		return true, NearCertificateInstall
 	}
-	if appointmentWords.in(w) && padronWords.in(w) {
+	if appointmentWords.in(w) && padronWords.in(w) || padronDo.in(w) && (howWords.in(w) || whereWords.in(w) || papersWords.in(w)) {
 		return true, NearPadron
 	}
 	if appointmentWords.in(w) && nieProcedure.in(w) || fingerprintWords.in(w) && nieProcedure.in(w) {
@@ -72,6 +72,17 @@ func notAboutClave(w []string) (off bool, near string) {
 }
 
 var (
+	installVerbs = phrases("install", "installing", "import", "importing", "instalar", "instalarlo", "instalarla", "instalo",
+		"importar", "importarlo", "importo")
+	browserWords = phrases("browser", "chrome", "firefox", "edge", "safari", "navegador", "ordenador", "computer", "laptop",
+		"p12", "pfx", "keychain")
+	fnmtWords = phrases("fnmt")
+	// padronDo are ways of asking to register on the padrón itself.
+	padronDo = phrases("empadronarme", "empadronarse", "empadronar", "get empadronado", "get empadronada",
+		"register on the padron", "register for the padron", "registering on the padron", "sign up for the padron",
+		"alta en el padron", "darme de alta en el padron", "inscribirme en el padron")
+	papersWords = phrases("papers", "papeles", "documents", "documentos", "what do i need", "que necesito", "que tengo que llevar",
+		"what do i bring")
 	fingerprintWords = phrases("fingerprints", "huellas", "toma de huellas")
 	dniCodes         = phrases("pin", "puk")
 )

@@ -27,6 +27,10 @@ type reading struct {
 	spanishMarks int
 }
 
+// chatShorthand expands the abbreviations of Spanish typed on a phone.
+var chatShorthand = map[string]string{"q": "que", "pq": "porque", "xq": "porque", "tb": "tambien", "tmb": "tambien",
+	"xfa": "por favor", "dnd": "donde"}
+
 // read folds and splits text. Only the first maxQueryRunes runes count.
 func read(text string) reading {
 	var r reading
@@ -47,6 +51,13 @@ func read(text string) reading {
 				norm = append(append(norm, ' '), clitic...)
 				r.words = append(r.words, base, clitic)
 				r.clause = append(r.clause, clause, clause)
+			} else if long, ok := chatShorthand[w]; ok {
+				// "q necesito" is "que necesito", as typed on a phone.
+				norm = append(norm[:wordStart], long...)
+				for _, lw := range strings.Fields(long) {
+					r.words = append(r.words, lw)
+					r.clause = append(r.clause, clause)
+				}
 			} else {
 				r.words = append(r.words, w)
 				r.clause = append(r.clause, clause)

@@ -7,8 +7,8 @@ import (
 
 var (
 	remindWords = phrases("remind", "reminder", "reminders", "reminding", "recordar", "recuerdame", "recuerdes", "recordarme",
-		"recordatorio", "recordatorios", "avisame", "avisar", "avisarme", "avises", "aviso", "avisos", "notify", "notification",
-		"notifications", "notificacion", "notificaciones", "alert", "alerts", "alerta", "alertas", "ping me", "let me know",
+		"recordatorio", "recordatorios", "avisame", "avisar", "avisarme", "avises", "aviso", "avisos", "notify me",
+		"alert", "alerts", "alerta", "alertas", "ping me", "let me know",
 		"message me", "text me", "warn me", "heads up", "nudge", "reminder before", "send me a message", "send me a reminder",
 		"mandame", "escribeme", "reminde", "remaind", "remindme", "recuerda", "recuerdamelo", "avisamelo", "recordarmelo",
 		"avisarme", "me avisas", "me recuerdas", "me avisaras", "me lo recuerdas", "remiders", "reminers", "remainders",
@@ -208,6 +208,9 @@ func languageRequest(w []string) (Lang, bool) {
 		if i > 0 && negators[w[i-1]] || i > 1 && negators[w[i-2]] {
 			continue // "I don't speak Spanish"
 		}
+		if i > 1 && (w[i-1] == "in" || w[i-1] == "en") && describing[w[i-2]] {
+			continue // "the page is all in Spanish" describes, it does not ask
+		}
 		if len(w) <= 2 {
 			found = l
 			continue
@@ -224,6 +227,12 @@ func languageRequest(w []string) (Lang, bool) {
 	}
 	return found, found != ""
 }
+
+// describing words before "in <language>" say what something is written
+// in.
+var describing = map[string]bool{"all": true, "is": true, "its": true, "written": true, "only": true, "everything": true,
+	"page": true, "site": true, "website": true, "web": true, "letter": true, "form": true, "todo": true, "esta": true,
+	"solo": true, "sale": true, "viene": true, "pone": true, "escrito": true, "escrita": true, "pagina": true, "carta": true}
 
 // nationality words before a language name make it a nationality.
 var nationality = map[string]bool{"im": true, "soy": true, "am": true, "es": true, "eres": true, "somos": true, "are": true, "were": true}

@@ -118,10 +118,17 @@ func isConjunction(w string) bool {
 
 // readStatements finds the statements of progress and of the user's case.
 func readStatements(r *reading, ctx Context, in *Interpretation) {
-	letterContext := (ctx.LetterTalk || ctx.Letter >= LetterRequested || letterNouns.in(r.words)) &&
+	letterContext := (ctx.LetterTalk || ctx.Letter >= LetterRequested || letterNouns.in(r.words) || ctx.Flow == "fix.letter_not_arrived") &&
 		(ctx.Flow == "" || ctx.Flow == "letter" || ctx.Flow == "fix.letter_not_arrived" || ctx.Flow == "fix.csv_expired")
 	parts, asked := clauses(r, r.words, 0)
+	theirs := false // the clauses are about someone else: "mi mujer es italiana y tiene..."
 	for i, c := range parts {
+		switch {
+		case otherPerson.in(c) && !includesMe.in(c):
+			theirs = true
+		case includesMe.in(c) || firstPerson.in(c):
+			theirs = false
+		}
 		news := !notNews.in(c) && !asked[i]
 		aboutLetter := letterNouns.in(c) || (letterContext && pronounSubject(c))
 		switch {
@@ -145,7 +152,7 @@ func readStatements(r *reading, ctx Context, in *Interpretation) {
 			!thirdPerson.in(c[:sp.start]) {
 			in.Progress = appendProgress(in.Progress, Registered)
 		}
-		readCase(c, &in.Case)
+		readCase(c, &in.Case, theirs)
 	}
 	if in.Case.Address == TriUnknown && addressWords.in(r.words) {
 		// "my tax address is the flat I live in now, it's up to date":
@@ -220,20 +227,44 @@ var (
 		"mi hermana", "mis padres", "para un amigo", "para una amiga", "para otra persona", "de parte de")
 	otherHas = phrases("she has", "he has", "shes got", "she s got", "hes got", "he s got", "has the", "has a", "has an",
 		"has only", "only has", "they have", "tiene", "tienen", "ella tiene", "el tiene", "solo tiene")
+	otherAsks = phrases("can he", "can she", "could he", "could she", "does he", "does she", "is he", "is she", "should he",
+		"should she", "puede el", "puede ella", "podria el", "podria ella", "tiene que", "necesita")
 	includesMe = phrases("and i", "and me", "y yo", "we", "both", "los dos", "las dos", "ambos", "nosotros", "compartimos",
 		"share", "shared", "sharing")
 )
 
 // aboutOtherPerson reports a message about someone else's case.
-func aboutOtherPerson(w []string) bool {
-	return otherPerson.in(w) && otherHas.in(w) && !includesMe.in(w)
+func aboutOtherPerson(w []string, k Case) bool {
+	return otherPerson.in(w) && (otherHas.in(w) || k.OtherDocument != NoDocument || otherAsks.in(w)) && !includesMe.in(w)
 }
 
+// firstPerson words make a clause the user's own again.
+var firstPerson = phrases("i", "im", "i m", "ive", "i ve", "me", "mine", "yo", "el mio", "la mia", "my own")
+
 // readCase reads the facts of the user's situation from one clause.
-func readCase(c []string, k *Case) {
-	docCert := false
+func readCase(c []string, k *Case, theirs bool) {
+	if sharedPhone.in(c) {
+		k.SharedPhone = true
+	}
+	if r := regionOf(c); r != NoRegion {
+		k.Region = r
+	}
+	doc, docCert := NoDocument, false
 	if sp, ok := documentCertificates.find(c, 0, len(c)); ok && holds(c, sp.start) {
-		k.Document, docCert = DocEUCert, true
+		doc, docCert = DocEUCert, true
+	}
+	if d := documentHeld(c); d != NoDocument && !docCert {
+		doc = d
+	}
+	if theirs {
+		// "my wife has the green certificate": her case, not the user's.
+		if doc != NoDocument {
+			k.OtherDocument = doc
+		}
+		return
+	}
+	if doc != NoDocument {
+		k.Document = doc
 	}
 	if sp, ok := certificateWords.find(c, 0, len(c)); ok && !docCert {
 		_, has := haveWords.find(c, 0, sp.start)
@@ -268,21 +299,12 @@ func readCase(c []string, k *Case) {
 			k.Address = TriYes
 		}
 	}
-	if sharedPhone.in(c) {
-		k.SharedPhone = true
-	}
 	if sp, ok := foreignPhone.find(c, 0, len(c)); ok {
 		for i := max(0, sp.start-3); i < sp.start; i++ {
 			if phoneOwner[c[i]] {
 				k.ForeignPhone = true
 			}
 		}
-	}
-	if d := documentHeld(c); d != NoDocument && !docCert {
-		k.Document = d
-	}
-	if r := regionOf(c); r != NoRegion {
-		k.Region = r
 	}
 	switch {
 	case chooseLetter.in(c):

@@ -95,7 +95,7 @@ type statsStore interface {
 }
 
 type unansweredNoter interface {
-	NoteUnanswered(question string) error
+	NoteUnanswered(question string, at time.Time) error
 }
 
 // Observer hears about every message the service handled, for metrics.
@@ -171,7 +171,7 @@ func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
 	s.observe(m, start, d, nil)
 	if d.NotUnderstood && m.Text != "" {
 		if noter, ok := s.store.(unansweredNoter); ok {
-			if err := noter.NoteUnanswered(conversation.Unanswerable(m.Text)); err != nil {
+			if err := noter.NoteUnanswered(s.engine.Unanswerable(m.Text), start); err != nil {
 				s.log.Warn("unanswered question not counted", "err", err)
 			}
 		}

@@ -77,5 +77,9 @@ func (t *turn) myData() string {
 	if !u.Created.IsZero() {
 		add("mydata.since", "date", t.formatDate(DateOf(u.Created.In(u.location()))))
 	}
-	return t.ui("mydata.title") + "\n\n" + strings.Join(lines, "\n") + "\n\n" + t.ui("mydata.never")
+	unanswered := t.ui("mydata.unanswered_off")
+	if t.e.keepUnanswered {
+		unanswered = t.ui("mydata.unanswered")
+	}
+	return t.ui("mydata.title") + "\n\n" + strings.Join(lines, "\n") + "\n\n" + t.ui("mydata.never") + " " + unanswered
 }

@@ -26,6 +26,8 @@ type Engine struct {
 	cat *Catalog
 	ip  *understand.Interpreter
 	now func() time.Time
+	// keepUnanswered: unanswered questions are counted, anonymised.
+	keepUnanswered bool
 }
 
 // Option configures an Engine.
@@ -35,9 +37,14 @@ type Option func(*Engine)
 // tests and rehearsals control it.
 func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
 
+// WithKeepUnanswered says whether the questions the bot could not answer
+// are kept, anonymised, for the knowledge base to grow (the default), or
+// not at all; /mydata says which.
+func WithKeepUnanswered(keep bool) Option { return func(e *Engine) { e.keepUnanswered = keep } }
+
 // NewEngine returns an engine over the catalogue cat.
 func NewEngine(cat *Catalog, opts ...Option) *Engine {
-	e := &Engine{cat: cat, ip: understand.New(cat.Topics()), now: time.Now}
+	e := &Engine{cat: cat, ip: understand.New(cat.Topics()), now: time.Now, keepUnanswered: true}
 	for _, o := range opts {
 		o(e)
 	}

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"fmt"
-	"github.com/clavebot/clavebot/conversation/understand"
 	"slices"
 	"strings"
 )
@@ -68,15 +67,16 @@ func counts(m map[string]int) string {
 }
 
 // Unanswerable is what may be kept of a question the bot could not
-// answer: personal data removed, lower case, single spaces, bounded.
-func Unanswerable(text string) string {
+// answer: nothing when the engine keeps nothing, otherwise the question
+// reduced to the words the knowledge base knows (see
+// understand.Interpreter.Anonymize), which cannot identify anyone.
+func (e *Engine) Unanswerable(text string) string {
+	if !e.keepUnanswered {
+		return ""
+	}
 	text, tooLong := cleanText(text)
 	if tooLong {
 		return ""
 	}
-	s := understand.PlainWords(understand.Redact(text))
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "")
-	}
-	return s
+	return e.ip.Anonymize(text)
 }

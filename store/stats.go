@@ -22,10 +22,20 @@ var (
 // maxQuestion bounds what is kept of an unanswered question.
 const maxQuestion = 200
 
-// NoteUnanswered counts a question the bot could not answer, so the
-// knowledge base can grow where people need it. The caller passes text
-// with personal data already removed.
-func (db *DB) NoteUnanswered(question string) error {
+// UnansweredFor is how long an unanswered question is kept after it was
+// last asked.
+const UnansweredFor = 90 * 24 * time.Hour
+
+// pruneMark is the counter that records the day unanswered questions
+// were last pruned, so that pruning runs once a day.
+var pruneMark = []byte("unanswered-pruned")
+
+// NoteUnanswered counts a question the bot could not answer, asked at
+// at, so the knowledge base can grow where people need it. The caller
+// passes the question already anonymised; it is stored with its count
+// and the last time it was asked, never with who asked. Once a day it
+// drops the questions not asked for UnansweredFor.
+func (db *DB) NoteUnanswered(question string, at time.Time) error {
 	if len(question) > maxQuestion {
 		question = question[:maxQuestion]
 	}
@@ -33,8 +43,51 @@ func (db *DB) NoteUnanswered(question string) error {
 		return nil
 	}
 	return db.bolt.Batch(func(tx *bbolt.Tx) error {
-		return increment(tx, bucketUnanswered, []byte(question))
+		b, err := tx.CreateBucketIfNotExists(bucketUnanswered)
+		if err != nil {
+			return err
+		}
+		var n uint64
+		if v := b.Get([]byte(question)); len(v) == 16 {
+			n = binary.BigEndian.Uint64(v)
+		}
+		v := binary.BigEndian.AppendUint64(nil, n+1)
+		if err := b.Put([]byte(question), binary.BigEndian.AppendUint64(v, uint64(at.Unix()))); err != nil {
+			return err
+		}
+		return pruneUnanswered(tx, at)
 	})
+}
+
+// pruneUnanswered drops, at most once a day, the unanswered questions
+// last asked more than UnansweredFor before at, and any kept in an older
+// form (a count alone: the question as typed).
+func pruneUnanswered(tx *bbolt.Tx, at time.Time) error {
+	counters, err := tx.CreateBucketIfNotExists(bucketCounters)
+	if err != nil {
+		return err
+	}
+	day := uint64(at.Unix() / 86400)
+	if v := counters.Get(pruneMark); len(v) == 8 && binary.BigEndian.Uint64(v) == day {
+		return nil
+	}
+	b := tx.Bucket(bucketUnanswered)
+	cutoff := at.Add(-UnansweredFor).Unix()
+	var old [][]byte
+	if err := b.ForEach(func(k, v []byte) error {
+		if len(v) != 16 || int64(binary.BigEndian.Uint64(v[8:])) < cutoff {
+			old = append(old, slices.Clone(k))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return counters.Put(pruneMark, binary.BigEndian.AppendUint64(nil, day))
 }
 
 // CountReminderSent counts a delivered reminder in the week of at.
@@ -97,8 +150,9 @@ func (db *DB) Stats(now time.Time, topUnanswered int) (conversation.Stats, error
 			}
 		}
 		if b := tx.Bucket(bucketUnanswered); b != nil {
+			cutoff := now.Add(-UnansweredFor).Unix()
 			if err := b.ForEach(func(k, v []byte) error {
-				if len(v) == 8 {
+				if len(v) == 16 && int64(binary.BigEndian.Uint64(v[8:])) >= cutoff {
 					st.Unanswered = append(st.Unanswered, conversation.Unanswered{Question: string(k), Count: int(binary.BigEndian.Uint64(v))})
 				}
 				return nil

@@ -830,3 +830,39 @@ func TestSchemaVersionCountsMigrations(t *testing.T) {
 		t.Fatalf("schemaVersion is %d but there are %d migrations", store.SchemaVersion, store.MigrationCount)
 	}
 }
+
+func TestUnansweredIsDroppedAfter90Days(t *testing.T) {
+	db := MustOpen(t)
+	day := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	if err := db.NoteUnanswered("how do i … clave", day); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.NoteUnanswered("how do i … clave", day.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Stats(day.Add(48*time.Hour), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Unanswered) != 1 || st.Unanswered[0].Count != 2 {
+		t.Fatalf("unanswered = %+v, want one question asked twice", st.Unanswered)
+	}
+	later := day.Add(24*time.Hour + store.UnansweredFor + time.Hour)
+	if st, _ := db.Stats(later, 5); len(st.Unanswered) != 0 {
+		t.Errorf("after 90 days /stats still shows %+v", st.Unanswered)
+	}
+	// The next question of a new day prunes the old one from the database:
+	// read as of its last day, it is gone.
+	if err := db.NoteUnanswered("what is … pin", later); err != nil {
+		t.Fatal(err)
+	}
+	st, err = db.Stats(day.Add(48*time.Hour), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range st.Unanswered {
+		if u.Question == "how do i … clave" {
+			t.Error("the question last asked over 90 days ago is still stored")
+		}
+	}
+}

@@ -190,6 +190,13 @@ func (m *Main) engine(opts ...conversation.Option) (*conversation.Engine, error)
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}
+	switch raw := m.getenv("CLAVEBOT_KEEP_UNANSWERED"); strings.ToLower(raw) {
+	case "", "on":
+	case "off":
+		opts = append(opts, conversation.WithKeepUnanswered(false))
+	default:
+		return nil, fmt.Errorf("CLAVEBOT_KEEP_UNANSWERED %q: want on or off", raw)
+	}
 	return conversation.NewEngine(cat, opts...), nil
 }
 

@@ -18,6 +18,7 @@ type (
 	Reply  = conversation.Reply
 	Button = conversation.Button
 	Link   = conversation.Link
+	File   = conversation.File
 )
 
 // Message is one thing a user did on a front end.

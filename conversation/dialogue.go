@@ -439,8 +439,11 @@ func (t *turn) warnSensitive(found understand.Sensitive) {
 	if found.Has(understand.SensitivePhone) {
 		parts = append(parts, t.ui("sensitive.phone"))
 	}
-	parts = append(parts, t.ui("sensitive.not_kept"))
-	t.say(strings.Join(parts, "\n\n"))
+	text := strings.Join(parts, "\n\n")
+	t.d.Replies = append(t.d.Replies, Reply{
+		Text:    text + "\n\n" + t.ui("sensitive.not_kept"),
+		Removed: text + "\n\n" + t.ui("sensitive.removed"),
+	})
 }
 
 // cannot answers a request for the bot to do what topic tp is about: it

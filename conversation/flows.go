@@ -151,6 +151,9 @@ func (t *turn) act(action string) {
 			t.answerMore(name)
 			return
 		}
+	case "cal":
+		t.sendCalendar()
+		return
 	case "all":
 		if t.e.cat.Topic(name) != nil {
 			t.topicAnswer(name, true, false)

@@ -201,7 +201,7 @@ func (t *turn) letterDated(m understand.DateMention) {
 	if len(t.u.Reminders) > 0 {
 		parts = append(parts, t.reminderPlan())
 	}
-	data := []string{"topic:letter_complete", "flow:registered"}
+	data := []string{"cal:letter", "topic:letter_complete", "flow:registered"}
 	if t.u.TimeZone == "" {
 		parts = append(parts, t.ui("letter.zone_hint"))
 		data = append(data, "tz:Atlantic/Canary")
@@ -278,7 +278,7 @@ func (t *turn) remindRequest() {
 	t.addRemindDays(days)
 	t.schedule()
 	t.reply(t.ui(key, "days", strconv.Itoa(days), "date", t.formatDate(on), "expiry", t.formatDate(l.Expires())), nil,
-		t.buttons("rem:list", "rem:stop", "flow:menu"))
+		t.buttons("rem:list", "cal:letter", "rem:stop", "flow:menu"))
 }
 
 func (t *turn) addRemindDays(days int) {

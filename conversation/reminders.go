@@ -156,5 +156,9 @@ func (t *turn) listReminders() {
 		local := r.In(u.location())
 		lines = append(lines, "• "+t.ui("reminder.at", "date", t.formatDate(DateOf(local)), "time", local.Format("15:04")))
 	}
-	t.reply(t.ui("reminder.list")+"\n\n"+strings.Join(lines, "\n"), nil, t.buttons("rem:stop", "flow:menu"))
+	data := []string{"rem:stop", "flow:menu"}
+	if !u.Letter.Dated.IsZero() {
+		data = append([]string{"cal:letter"}, data...)
+	}
+	t.reply(t.ui("reminder.list")+"\n\n"+strings.Join(lines, "\n"), nil, t.buttons(data...))
 }

@@ -120,6 +120,8 @@ var transcripts = []transcript{
 		"puedes ver mis datos de hacienda?", "como pido cita para el nie en madrid", "como instalo el certificado en el navegador"}},
 	{"talk_fix_seen", "en", []string{"the pin sms never comes and my inbox is full", "deleted loads, still nothing", "thanks"}},
 	{"talk_fix_seen", "es", []string{"no me llega el sms del pin y tengo la bandeja llena", "he borrado mensajes y sigue sin llegar", "gracias"}},
+	{"calendar", "en", []string{"/letter", "3", "20/11/2026", "add to my calendar", "/reminders"}},
+	{"calendar", "es", []string{"/carta", "3", "20/11/2026", "añadir a mi calendario", "/recordatorios"}},
 	{"talk_scope", "en", []string{"the bank asked me for my card pin", "what's the difference between pin and permanente",
 		"do i need an appointment and what do i bring", "I forgot the pin of my electronic dni", "thanks, bye"}},
 	{"talk_scope", "es", []string{"el banco me pide el pin de la tarjeta", "que diferencia hay entre la pin y la permanente",
@@ -162,6 +164,9 @@ func (tr transcript) run(t testing.TB, cat *conversation.Catalog) string {
 		for _, r := range d.Replies {
 			checkReply(t, r)
 			b.WriteString(r.Text + "\n")
+			if r.File != nil {
+				fmt.Fprintf(&b, "[file %s, %s]\n", r.File.Name, r.File.MIME)
+			}
 			for _, l := range r.Links {
 				fmt.Fprintf(&b, "→ %s: %s\n", l.Title, l.URL)
 			}

@@ -36,6 +36,21 @@ type Reply struct {
 	Text    string
 	Links   []Link
 	Buttons []Button
+	// Removed, when set, is the text to send instead of Text once the
+	// front end has deleted the user's message from the chat: it held a
+	// secret (a CSV code, a document or phone number). A front end that
+	// cannot delete messages sends Text, which asks the user to.
+	Removed string
+	// File is a file that goes with the reply, such as a calendar event.
+	File *File
+}
+
+// File is a file sent with a reply. It never holds a code, a document
+// number or a phone number.
+type File struct {
+	Name string // a file name, such as "clave-csv-2027-01-19.ics"
+	MIME string // its media type, such as "text/calendar"
+	Data []byte
 }
 
 // Link is an official page a reply points to.

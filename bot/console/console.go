@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -35,6 +37,10 @@ type Chat struct {
 	// Errors receives handling errors for logging; the user sees the
 	// handler's apology instead.
 	Errors func(error)
+	// FileDir is where files that come with replies (a calendar event)
+	// are written; the chat prints each path. Empty: the working
+	// directory.
+	FileDir string
 }
 
 // Run reads messages until the input ends or ctx is done.
@@ -76,7 +82,37 @@ func (c *Chat) send(ctx context.Context, m bot.Message) error {
 	if ctx.Err() != nil {
 		return nil
 	}
+	for i, r := range replies {
+		if r.File == nil {
+			continue
+		}
+		path, err := SaveFile(c.FileDir, r.File)
+		if err != nil {
+			if c.Errors != nil {
+				c.Errors(err)
+			}
+			continue
+		}
+		replies[i].Text += "\n→ " + path
+	}
 	return Print(c.Out, replies)
+}
+
+// SaveFile writes f into dir under its own name, readable by the user
+// only, and returns its path.
+func SaveFile(dir string, f *bot.File) (string, error) {
+	name := filepath.Base(f.Name)
+	if name == "." || name == "/" || name == "" {
+		return "", errors.New("console: a file without a name")
+	}
+	path := filepath.Join(dir, name)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+		return "", fmt.Errorf("console: save %s: %w", name, err)
+	}
+	return path, nil
 }
 
 // Print writes replies as plain text: the text, then each link as

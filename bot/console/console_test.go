@@ -3,6 +3,8 @@ package console_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -65,5 +67,28 @@ func TestCancelledChatStops(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "two") {
 		t.Errorf("kept reading after cancellation: %q", out.String())
+	}
+}
+
+func TestFilesAreSavedAndTheirPathPrinted(t *testing.T) {
+	dir := t.TempDir()
+	var out strings.Builder
+	withFile := func(context.Context, bot.Message) ([]bot.Reply, error) {
+		return []bot.Reply{{Text: "here", File: &bot.File{Name: "../../event.ics", MIME: "text/calendar", Data: []byte("BEGIN:VCALENDAR\r\n")}}}, nil
+	}
+	c := &console.Chat{In: strings.NewReader("calendar\n"), Out: &out, Handler: withFile, FileDir: dir}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "event.ics")
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "BEGIN:VCALENDAR\r\n" {
+		t.Fatalf("file %s: %q, %v", path, data, err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, want 0600", fi.Mode().Perm())
+	}
+	if !strings.Contains(out.String(), "→ "+path) {
+		t.Errorf("output %q does not give the path %s", out.String(), path)
 	}
 }

@@ -21,7 +21,12 @@ const (
 type outgoing struct {
 	html     string
 	keyboard *models.InlineKeyboardMarkup
+	// file is sent as a document, html being its caption.
+	file *bot.File
 }
+
+// maxCaptionUnits is the longest caption Telegram takes on a document.
+const maxCaptionUnits = 1024
 
 // render turns a reply into the messages that carry it. The text is plain,
 // so it is escaped as a whole; long text is split between paragraphs, and
@@ -45,6 +50,16 @@ func render(r bot.Reply) []outgoing {
 		// Telegram refuses empty text; a reply with only buttons still
 		// needs a line to hang them on.
 		out = append(out, outgoing{html: "…"})
+	}
+	if r.File != nil {
+		// The file goes last with the buttons; a short text rides on it
+		// as its caption.
+		last := len(out) - 1
+		if len(out) == 1 && units(r.Text)+2+links.units <= maxCaptionUnits {
+			out[last].file = r.File
+		} else {
+			out = append(out, outgoing{file: r.File})
+		}
 	}
 	out[len(out)-1].keyboard = keyboard(r.Buttons)
 	return out

@@ -524,3 +524,50 @@ func TestConflictIsReportedClearly(t *testing.T) {
 		return strings.Contains(first.logs.String()+second.logs.String(), "409 Conflict")
 	})
 }
+
+// TestPastedSecretIsDeleted sends a CSV code: the bot deletes the user's
+// message from the chat and says so, without repeating the code.
+func TestPastedSecretIsDeleted(t *testing.T) {
+	h := start(t, setup{})
+	id := h.srv.SendText(alice.ID, alice, "is my code K7QF2M9XW4TB8R3P still ok?")
+	msgs := h.srv.WaitSent(t, alice.ID, 2, wait)
+	if got := h.srv.Deleted(alice.ID); len(got) != 1 || got[0] != id {
+		t.Fatalf("deleted %v, want the user's message %d", got, id)
+	}
+	var all string
+	for _, m := range msgs {
+		all += m.PlainText + "\n"
+	}
+	if !strings.Contains(all, "deleted your message") || strings.Contains(all, "If you can, delete") {
+		t.Errorf("the reply does not say the message was deleted:\n%s", all)
+	}
+	if strings.Contains(all, "K7QF2M9XW4TB8R3P") {
+		t.Error("the code came back")
+	}
+}
+
+// TestCalendarIsADocument presses "Add to my calendar" after a letter date:
+// the bot sends an iCalendar document with the last day, and its buttons.
+func TestCalendarIsADocument(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.SendText(alice.ID, alice, "my letter came, it's dated 20/11/2026")
+	status := lastWithButtons(t, h.srv.WaitSent(t, alice.ID, 2, wait))
+	h.srv.PressButton(alice.ID, alice, status.MessageID, button(t, status, "cal:letter"))
+	var doc telegramtest.SentMessage
+	h.srv.WaitUntil(t, wait, "a document", func() bool {
+		for _, m := range h.srv.Sent(alice.ID) {
+			if m.Document != nil {
+				doc = m
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.HasSuffix(doc.Document.FileName, ".ics") || !bytes.Contains(doc.Document.Data, []byte("BEGIN:VEVENT")) ||
+		!bytes.Contains(doc.Document.Data, []byte("DTSTART;VALUE=DATE:")) {
+		t.Errorf("document %q:\n%s", doc.Document.FileName, doc.Document.Data)
+	}
+	if !strings.Contains(doc.PlainText, "calendar") || len(doc.Buttons) == 0 {
+		t.Errorf("caption %q, buttons %v", doc.PlainText, doc.Buttons)
+	}
+}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,7 +35,7 @@ func (f *FrontEnd) onMessage(msg *models.Message) {
 	switch msg.Chat.Type {
 	case models.ChatTypePrivate:
 		m := bot.Message{UserKey: userKey(msg.From.ID), Text: msg.Text, LangHint: langHint(msg.From.LanguageCode)}
-		f.serial.Do(m.UserKey, func() { f.handle(msg.Chat.ID, false, m) })
+		f.serial.Do(m.UserKey, func() { f.handleMessage(msg.Chat.ID, msg.ID, m) })
 	case models.ChatTypeGroup, models.ChatTypeSupergroup:
 		if !f.addressed(msg) {
 			return
@@ -142,18 +143,56 @@ func (f *FrontEnd) clearKeyboard(chatID int64, messageID int) {
 
 // handle runs one message through the bot and sends the replies. A panic
 // costs this message only: the user gets an apology and the process stays.
-func (f *FrontEnd) handle(chatID int64, group bool, m bot.Message) {
+func (f *FrontEnd) handle(chatID int64, group bool, m bot.Message) { f.handleMessage(chatID, 0, m) }
+
+// handleMessage is handle for the private message messageID (0 for a
+// button press): when it held a secret, it is deleted from the chat first
+// and the reply says so.
+func (f *FrontEnd) handleMessage(chatID int64, messageID int, m bot.Message) {
 	defer func() {
 		if r := recover(); r != nil {
 			f.log.Error("telegram: panic while handling a message", "user", m.UserKey, "panic", r, "stack", string(debug.Stack()))
-			f.send(chatID, group, m.UserKey, []bot.Reply{f.svc.Apology(m.LangHint)})
+			f.send(chatID, false, m.UserKey, []bot.Reply{f.svc.Apology(m.LangHint)})
 		}
 	}()
 	replies, err := f.svc.Handle(f.work, m)
 	if err != nil {
 		f.log.Error("telegram: message not handled", "user", m.UserKey, "err", err)
 	}
-	f.send(chatID, group, m.UserKey, replies)
+	if messageID != 0 && holdsSecret(replies) {
+		if f.deleteMessage(chatID, messageID) {
+			for i := range replies {
+				if replies[i].Removed != "" {
+					replies[i].Text = replies[i].Removed
+				}
+			}
+		}
+	}
+	f.send(chatID, false, m.UserKey, replies)
+}
+
+func holdsSecret(replies []bot.Reply) bool {
+	for _, r := range replies {
+		if r.Removed != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteMessage takes a user's message out of the chat (bots may delete
+// incoming messages in private chats); it reports whether Telegram did.
+func (f *FrontEnd) deleteMessage(chatID int64, messageID int) bool {
+	err := f.out.Do(f.work, chatID, false, func(ctx context.Context) error {
+		_, err := f.api.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: chatID, MessageID: messageID})
+		return err
+	})
+	if err != nil {
+		f.log.Info("telegram: a message with a secret could not be deleted; the user is asked to", "err", f.redact(err))
+		return false
+	}
+	f.log.Info("telegram: deleted a message that held a secret")
+	return true
 }
 
 // send delivers replies in order through the outbox. A user who blocked
@@ -180,6 +219,9 @@ func (f *FrontEnd) send(chatID int64, group bool, key string, replies []bot.Repl
 
 // SendRendered sends one message through the outbox.
 func (f *FrontEnd) SendRendered(ctx context.Context, chatID int64, group bool, o outgoing) error {
+	if o.file != nil {
+		return f.sendDocument(ctx, chatID, group, o)
+	}
 	params := &tgbot.SendMessageParams{
 		ChatID: chatID, Text: o.html, ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
@@ -212,4 +254,25 @@ func (f *FrontEnd) Deliver(ctx context.Context, key string, replies []bot.Reply)
 		}
 	}
 	return nil
+}
+
+// sendDocument sends a file as a document, with its caption and buttons.
+func (f *FrontEnd) sendDocument(ctx context.Context, chatID int64, group bool, o outgoing) error {
+	params := &tgbot.SendDocumentParams{
+		ChatID:   chatID,
+		Document: &models.InputFileUpload{Filename: o.file.Name, Data: bytes.NewReader(o.file.Data)},
+		Caption:  o.html, ParseMode: models.ParseModeHTML,
+	}
+	if o.keyboard != nil {
+		params.ReplyMarkup = o.keyboard
+	}
+	return f.out.Do(ctx, chatID, group, func(ctx context.Context) error {
+		// A retry must send the whole file again.
+		params.Document = &models.InputFileUpload{Filename: o.file.Name, Data: bytes.NewReader(o.file.Data)}
+		_, err := f.api.SendDocument(ctx, params)
+		if err == nil {
+			f.touch()
+		}
+		return err
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -141,6 +142,8 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 		Handler:     bot.Chain(svc.Handle, bot.Recover(engine, m.log)),
 		Interactive: isTerminal(m.stdin),
 		Errors:      func(err error) { m.log.Error("message not handled", "err", err) },
+		// Files (a calendar event) go next to the database.
+		FileDir: filepath.Dir(*dbPath),
 	}
 	return c.Run(ctx)
 }

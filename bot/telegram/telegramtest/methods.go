@@ -119,6 +119,12 @@ func parseText(p params) (Revision, *apiError) {
 	if !ok {
 		return Revision{}, badRequest("message text is empty")
 	}
+	return parseRichText(p, text, "entities", maxMessageUTF16)
+}
+
+// parseRichText reads text with its parse mode and entities, for a
+// message text or a caption.
+func parseRichText(p params, text, entitiesKey string, limit int) (Revision, *apiError) {
 	if !utf8.ValidString(text) {
 		return Revision{}, badRequest("text must be encoded in UTF-8")
 	}
@@ -127,7 +133,7 @@ func parseText(p params) (Revision, *apiError) {
 	plain, ents := text, []Entity(nil)
 	switch strings.ToLower(mode) {
 	case "":
-		if v := p["entities"]; v != "" {
+		if v := p[entitiesKey]; v != "" {
 			var raw []jsonEntity
 			if json.Unmarshal([]byte(v), &raw) != nil {
 				return Revision{}, badRequest("can't parse entities JSON object")
@@ -152,7 +158,7 @@ func parseText(p params) (Revision, *apiError) {
 	if plain == "" {
 		return Revision{}, badRequest("message text is empty")
 	}
-	if utf16StringLen(plain) > maxMessageUTF16 {
+	if utf16StringLen(plain) > limit {
 		return Revision{}, badRequest("message is too long")
 	}
 	rev.PlainText, rev.Entities = plain, ents
@@ -479,6 +485,85 @@ func (s *Server) sendChatAction(r *request) (any, *apiError) {
 		return nil, &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
 	}
 	c.actions = append(c.actions, action)
+	s.notifyLocked()
+	return true, nil
+}
+
+// maxCaptionUTF16 is the longest caption of a media message.
+const maxCaptionUTF16 = 1024
+
+func (s *Server) sendDocument(r *request) (any, *apiError) {
+	chatID, err := r.params.chatID()
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := r.files["document"]
+	if !ok {
+		return nil, badRequest("there is no document in the request")
+	}
+	var rev Revision
+	if caption := r.params["caption"]; caption != "" {
+		var err *apiError
+		if rev, err = parseRichText(r.params, caption, "caption_entities", maxCaptionUTF16); err != nil {
+			return nil, err
+		}
+	}
+	buttons, raw, err := parseMarkup(r.params)
+	if err != nil {
+		return nil, err
+	}
+	rev.Buttons, rev.ReplyMarkup = buttons, raw
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.existingChatLocked(chatID)
+	if err != nil {
+		return nil, err
+	}
+	if s.blocked[chatID] {
+		return nil, &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
+	}
+	c.nextMsgID++
+	m := &message{id: c.nextMsgID, fromBot: true, date: time.Now().Unix(), cur: rev, doc: &doc}
+	c.msgs[m.id] = m
+	c.sent = append(c.sent, m)
+	if s.onSend != nil {
+		s.onSend(chatID, rev.PlainText)
+	}
+	s.notifyLocked()
+	return s.messageJSONLocked(c, m), nil
+}
+
+// deleteMessage deletes a message, as a bot may in a private chat: its
+// own, or one the user sent it, within 48 hours.
+func (s *Server) deleteMessage(r *request) (any, *apiError) {
+	chatID, err := r.params.chatID()
+	if err != nil {
+		return nil, err
+	}
+	id, ok, err := r.params.int64("message_id")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, badRequest("message identifier is not specified")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.existingChatLocked(chatID)
+	if err != nil {
+		return nil, err
+	}
+	m := c.msgs[int(id)]
+	if m == nil || m.deleted {
+		return nil, badRequest("message to delete not found")
+	}
+	if c.typ != "private" && !m.fromBot {
+		return nil, badRequest("message can't be deleted")
+	}
+	if time.Since(time.Unix(m.date, 0)) > 48*time.Hour {
+		return nil, badRequest("message can't be deleted for everyone")
+	}
+	m.deleted = true
 	s.notifyLocked()
 	return true, nil
 }

@@ -27,7 +27,7 @@ func (s *Server) sentLocked(chatID int64) []SentMessage {
 	}
 	out := make([]SentMessage, 0, len(c.sent))
 	for _, m := range c.sent {
-		sm := SentMessage{MessageID: m.id, ChatID: chatID, Revision: cloneRevision(m.cur), ReplyTo: m.replyTo, Edited: m.edited}
+		sm := SentMessage{MessageID: m.id, ChatID: chatID, Revision: cloneRevision(m.cur), ReplyTo: m.replyTo, Edited: m.edited, Document: m.doc}
 		for _, h := range m.history {
 			sm.History = append(sm.History, cloneRevision(h))
 		}
@@ -148,4 +148,23 @@ func (s *Server) ChatActions(chatID int64) []string {
 		return slices.Clone(c.actions)
 	}
 	return nil
+}
+
+// Deleted returns the ids of the messages in chatID that the bot deleted
+// with deleteMessage, in id order.
+func (s *Server) Deleted(chatID int64) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	if c == nil {
+		return nil
+	}
+	var ids []int
+	for id, m := range c.msgs {
+		if m.deleted {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -221,7 +221,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 type request struct {
 	method string
 	params params
-	http   *http.Request
+	// files are the files of a multipart request, by field name.
+	files map[string]Document
+	http  *http.Request
 }
 
 type methodFunc func(s *Server, r *request) (any, *apiError)
@@ -244,6 +246,8 @@ var methods = map[string]struct {
 	"editmessagereplymarkup": {"editMessageReplyMarkup", (*Server).editMessageReplyMarkup, true},
 	"answercallbackquery":    {"answerCallbackQuery", (*Server).answerCallbackQuery, true},
 	"sendchataction":         {"sendChatAction", (*Server).sendChatAction, true},
+	"senddocument":           {"sendDocument", (*Server).sendDocument, true},
+	"deletemessage":          {"deleteMessage", (*Server).deleteMessage, true},
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -282,12 +286,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p, err := parseParams(r)
+	p, files, err := parseParams(r)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	result, apiErr := m.fn(s, &request{method: name, params: p, http: r})
+	result, apiErr := m.fn(s, &request{method: name, params: p, files: files, http: r})
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -299,8 +303,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // arrays) are kept as JSON text, the way form-encoded clients send them.
 type params map[string]string
 
-func parseParams(r *http.Request) (params, *apiError) {
+func parseParams(r *http.Request) (params, map[string]Document, *apiError) {
 	p := params{}
+	var files map[string]Document
 	for k, v := range r.URL.Query() {
 		if len(v) > 0 {
 			p[k] = v[0]
@@ -308,19 +313,19 @@ func parseParams(r *http.Request) (params, *apiError) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes))
 	if err != nil {
-		return nil, badRequest("can't read request body")
+		return nil, nil, badRequest("can't read request body")
 	}
 	// go-telegram/bot sends parameterless calls (getMe) with a multipart
 	// content type but an empty body.
 	if len(bytes.TrimSpace(body)) == 0 {
-		return p, nil
+		return p, nil, nil
 	}
 	mediaType, mparams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mediaType {
 	case "multipart/form-data":
 		form, err := multipart.NewReader(bytes.NewReader(body), mparams["boundary"]).ReadForm(maxRequestBytes)
 		if err != nil {
-			return nil, badRequest("can't parse multipart/form-data request body")
+			return nil, nil, badRequest("can't parse multipart/form-data request body")
 		}
 		defer func() { _ = form.RemoveAll() }()
 		for k, v := range form.Value {
@@ -328,10 +333,28 @@ func parseParams(r *http.Request) (params, *apiError) {
 				p[k] = v[0]
 			}
 		}
+		for k, fhs := range form.File {
+			if len(fhs) == 0 {
+				continue
+			}
+			fh, err := fhs[0].Open()
+			if err != nil {
+				return nil, nil, badRequest("can't read file %s", k)
+			}
+			data, err := io.ReadAll(fh)
+			fh.Close()
+			if err != nil {
+				return nil, nil, badRequest("can't read file %s", k)
+			}
+			if files == nil {
+				files = map[string]Document{}
+			}
+			files[k] = Document{FileName: fhs[0].Filename, Data: data}
+		}
 	case "application/json":
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(body, &obj); err != nil {
-			return nil, badRequest("can't parse JSON object")
+			return nil, nil, badRequest("can't parse JSON object")
 		}
 		for k, raw := range obj {
 			var str string
@@ -347,7 +370,7 @@ func parseParams(r *http.Request) (params, *apiError) {
 	default: // application/x-www-form-urlencoded, or a client that omits the type
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, badRequest("can't parse application/x-www-form-urlencoded request body")
+			return nil, nil, badRequest("can't parse application/x-www-form-urlencoded request body")
 		}
 		for k, v := range vals {
 			if len(v) > 0 {
@@ -355,7 +378,7 @@ func parseParams(r *http.Request) (params, *apiError) {
 			}
 		}
 	}
-	return p, nil
+	return p, files, nil
 }
 
 func (p params) has(k string) bool {

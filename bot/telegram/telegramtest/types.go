@@ -44,11 +44,20 @@ type Revision struct {
 	ReplyMarkup string
 }
 
+// Document is a file the bot sent with sendDocument.
+type Document struct {
+	FileName string
+	Data     []byte
+}
+
 // SentMessage is a message the bot sent, in its current (post-edit) state.
 type SentMessage struct {
 	MessageID int
 	ChatID    int64
 	Revision
+	// Document is the file of a sendDocument message (its caption is the
+	// Revision's text); nil for a text message.
+	Document *Document
 	// ReplyTo is the message_id the bot replied to, 0 if none.
 	ReplyTo int
 	// Edited reports whether editMessageText or editMessageReplyMarkup

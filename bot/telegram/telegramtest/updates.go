@@ -27,6 +27,8 @@ type chat struct {
 type message struct {
 	id      int
 	fromBot bool
+	doc     *Document
+	deleted bool
 	from    User
 	date    int64
 	cur     Revision

@@ -119,8 +119,8 @@ func (f *FrontEnd) onMessage(ctx context.Context, evt *event.Event) {
 	if !direct {
 		replyTo = evt
 	}
-	room := evt.RoomID
-	f.serial.Do(m.UserKey, func() { f.handle(room, replyTo, m) })
+	room, eventID := evt.RoomID, evt.ID
+	f.serial.Do(m.UserKey, func() { f.handle(room, replyTo, eventID, m) })
 }
 
 // onUndecryptable answers a message the bot could not decrypt, so the user

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto/attachment"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -20,7 +22,7 @@ import (
 
 // handle runs one message through the bot and sends the replies. A panic
 // costs this message only: the user gets an apology and the process stays.
-func (f *FrontEnd) handle(room id.RoomID, replyTo *event.Event, m bot.Message) {
+func (f *FrontEnd) handle(room id.RoomID, replyTo *event.Event, eventID id.EventID, m bot.Message) {
 	stopTyping := f.typing(room)
 	defer stopTyping()
 	defer func() {
@@ -33,7 +35,36 @@ func (f *FrontEnd) handle(room id.RoomID, replyTo *event.Event, m bot.Message) {
 	if err != nil {
 		f.log.Error("matrix: message not handled", "user", m.UserKey, "err", err)
 	}
+	if eventID != "" && holdsSecret(replies) && f.redactSecret(room, eventID) {
+		for i := range replies {
+			if replies[i].Removed != "" {
+				replies[i].Text = replies[i].Removed
+			}
+		}
+	}
 	f.sendLogged(room, replyTo, m.UserKey, replies)
+}
+
+func holdsSecret(replies []bot.Reply) bool {
+	for _, r := range replies {
+		if r.Removed != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// redactSecret redacts a user's message that held a secret, which the bot
+// may do where its power level allows (in a direct chat Element creates,
+// both people have the same); it reports whether the homeserver did.
+func (f *FrontEnd) redactSecret(room id.RoomID, eventID id.EventID) bool {
+	_, err := f.cli.RedactEvent(f.work, room, eventID, mautrix.ReqRedact{Reason: "it held a secret (a code or a personal number)"})
+	if err != nil {
+		f.log.Info("matrix: a message with a secret could not be redacted; the user is asked to delete it", "room", room, "err", f.redact(err))
+		return false
+	}
+	f.log.Info("matrix: redacted a message that held a secret", "room", room)
+	return true
 }
 
 func (f *FrontEnd) sendLogged(room id.RoomID, replyTo *event.Event, key string, replies []bot.Reply) {
@@ -51,7 +82,15 @@ func (f *FrontEnd) send(ctx context.Context, room id.RoomID, replyTo *event.Even
 	lock.Lock()
 	defer lock.Unlock()
 	for _, r := range replies {
-		for _, content := range render(r) {
+		contents := render(r)
+		if r.File != nil {
+			c, err := f.fileContent(ctx, room, r.File)
+			if err != nil {
+				return err
+			}
+			contents = append(contents, c)
+		}
+		for _, content := range contents {
 			if replyTo != nil {
 				// In a room with several people, the first notice
 				// quotes the question it answers.
@@ -71,6 +110,40 @@ func (f *FrontEnd) send(ctx context.Context, room id.RoomID, replyTo *event.Even
 		}
 	}
 	return nil
+}
+
+// fileContent uploads a file for room and returns the m.file event that
+// points to it: in an encrypted room the upload is encrypted, and only the
+// event (encrypted itself) carries the key.
+func (f *FrontEnd) fileContent(ctx context.Context, room id.RoomID, file *bot.File) (*event.MessageEventContent, error) {
+	content := &event.MessageEventContent{
+		MsgType:  event.MsgFile,
+		Body:     file.Name,
+		FileName: file.Name,
+		Info:     &event.FileInfo{MimeType: file.MIME, Size: len(file.Data)},
+		Mentions: &event.Mentions{},
+	}
+	encrypted, err := f.rooms.IsEncrypted(ctx, room)
+	if err != nil {
+		return nil, fmt.Errorf("matrix: is %s encrypted: %w", room, err)
+	}
+	if !encrypted {
+		up, err := f.cli.UploadBytesWithName(ctx, file.Data, file.MIME, file.Name)
+		if err != nil {
+			return nil, fmt.Errorf("matrix: upload %s: %s", file.Name, f.redact(err))
+		}
+		content.URL = up.ContentURI.CUString()
+		return content, nil
+	}
+	data := slices.Clone(file.Data)
+	ef := attachment.NewEncryptedFile()
+	ef.EncryptInPlace(data)
+	up, err := f.cli.UploadBytes(ctx, data, "application/octet-stream")
+	if err != nil {
+		return nil, fmt.Errorf("matrix: upload %s: %s", file.Name, f.redact(err))
+	}
+	content.File = &event.EncryptedFileInfo{EncryptedFile: *ef, URL: up.ContentURI.CUString()}
+	return content, nil
 }
 
 // Deliver sends replies to a Matrix user outside a conversation turn

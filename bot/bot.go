@@ -260,3 +260,7 @@ func (s *Service) Commands(lang string) []Command {
 
 // Apology is the calm reply for a message that could not be handled.
 func (s *Service) Apology(langHint string) Reply { return s.engine.Apology("", langHint) }
+
+// Unreadable is the reply to a message the front end could not decrypt:
+// what happened and what the person can do, in every language.
+func (s *Service) Unreadable() Reply { return s.engine.Unreadable() }

@@ -245,6 +245,16 @@ func loadZone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// Unreadable is the reply to a message that could not be decrypted: its
+// language is unknown, so it is said in every language.
+func (e *Engine) Unreadable() Reply {
+	var parts []string
+	for _, l := range Langs {
+		parts = append(parts, e.cat.UI(l, "input.unreadable"))
+	}
+	return Reply{Text: strings.Join(parts, "\n\n")}
+}
+
 // Apology is the reply for a message the bot could not handle because
 // something failed on its side. lang may be empty; hint is the platform's
 // language code.

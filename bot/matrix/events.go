@@ -4,6 +4,7 @@ package matrix
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,6 +28,7 @@ func (f *FrontEnd) listen() {
 	})
 	s.OnSync(f.dropHistory)
 	s.OnEventType(event.EventMessage, f.onMessage)
+	s.OnEventType(event.EventEncrypted, f.onEncrypted)
 	s.OnEventType(event.StateMember, f.onMember)
 }
 
@@ -82,19 +84,36 @@ func (f *FrontEnd) joinedAt(evts []*event.Event) int {
 
 // onMessage runs on the sync loop, in the homeserver's order: it decides
 // whether the message is for the bot and queues it behind the sender's
-// earlier messages.
+// earlier messages. Encrypted messages come through onEncrypted instead.
 func (f *FrontEnd) onMessage(ctx context.Context, evt *event.Event) {
-	if evt.Sender == f.cli.UserID || evt.Mautrix.EventSource&event.SourceTimeline == 0 {
+	in, ok := f.accept(ctx, evt)
+	if !ok {
 		return
+	}
+	f.serial.Do(in.m.UserKey, func() { f.handle(in.room, in.replyTo, in.eventID, in.m) })
+}
+
+// incoming is a message for the bot, ready to be handled.
+type incoming struct {
+	room    id.RoomID
+	replyTo *event.Event
+	eventID id.EventID
+	m       bot.Message
+}
+
+// accept decides whether a message is for the bot and what it says.
+func (f *FrontEnd) accept(ctx context.Context, evt *event.Event) (incoming, bool) {
+	if evt.Sender == f.cli.UserID || evt.Mautrix.EventSource&event.SourceTimeline == 0 || evt.Type != event.EventMessage {
+		return incoming{}, false
 	}
 	content := evt.Content.AsMessage()
 	switch {
 	case content.MsgType == event.MsgNotice:
 		// Other bots speak in notices; answering them could loop forever.
-		return
+		return incoming{}, false
 	case content.RelatesTo.GetReplaceID() != "":
 		// An edit is not a new question; answering it would answer twice.
-		return
+		return incoming{}, false
 	}
 	text := ""
 	switch content.MsgType {
@@ -108,36 +127,121 @@ func (f *FrontEnd) onMessage(ctx context.Context, evt *event.Event) {
 	direct := len(others) == 1 && others[0] == evt.Sender
 	if !direct {
 		if !f.mentioned(content) {
-			return
+			return incoming{}, false
 		}
 		text = f.stripMention(text)
 	} else if err := f.state.setDM(evt.Sender, evt.RoomID); err != nil {
 		f.log.Error("matrix: remember direct chat", "user", evt.Sender, "err", err)
 	}
-	m := bot.Message{UserKey: userKey(evt.Sender), Text: text}
-	var replyTo *event.Event
+	in := incoming{room: evt.RoomID, eventID: evt.ID, m: bot.Message{UserKey: userKey(evt.Sender), Text: text}}
 	if !direct {
-		replyTo = evt
+		in.replyTo = evt
 	}
-	room, eventID := evt.RoomID, evt.ID
-	f.serial.Do(m.UserKey, func() { f.handle(room, replyTo, eventID, m) })
+	return in, true
 }
 
-// onUndecryptable answers a message the bot could not decrypt, so the user
-// is not left waiting: in a direct chat only, since in a room the bot
-// cannot tell whether it was addressed.
-func (f *FrontEnd) onUndecryptable(evt *event.Event, err error) {
+// keyWait bounds how long a message waits in its sender's queue for keys
+// that have not arrived; the encryption helper itself gives up sooner.
+const keyWait = 45 * time.Second
+
+// decrypted is the outcome of decrypting one event.
+type decrypted struct {
+	evt *event.Event
+	err error
+}
+
+// onEncrypted runs on the sync loop for every encrypted event, after the
+// encryption helper tried to decrypt it: it takes the message's place in
+// its sender's queue at once, so that a message whose keys arrive late is
+// still handled before the sender's later messages.
+func (f *FrontEnd) onEncrypted(_ context.Context, evt *event.Event) {
+	if evt.Sender == f.cli.UserID || evt.Mautrix.EventSource&event.SourceTimeline == 0 {
+		return
+	}
+	result := f.decryption(evt.ID)
+	f.serial.Do(userKey(evt.Sender), func() {
+		defer f.forgetDecryption(evt.ID)
+		var res decrypted
+		select {
+		case res = <-result:
+		case <-time.After(keyWait):
+			res.err = errors.New("the keys did not arrive")
+		}
+		if res.err != nil {
+			f.unreadable(evt, res.err)
+			return
+		}
+		if in, ok := f.accept(f.work, res.evt); ok {
+			f.handle(in.room, in.replyTo, in.eventID, in.m)
+		}
+	})
+}
+
+// decryption returns the channel that receives the outcome of decrypting
+// event id, made by whichever of the two sides comes first.
+func (f *FrontEnd) decryption(eventID id.EventID) chan decrypted {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch, ok := f.pending[eventID]
+	if !ok {
+		ch = make(chan decrypted, 1)
+		f.pending[eventID] = ch
+	}
+	return ch
+}
+
+func (f *FrontEnd) forgetDecryption(eventID id.EventID) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.pending, eventID)
+}
+
+// onDecrypted receives what the encryption helper decrypted, at once or
+// after waiting for keys.
+func (f *FrontEnd) onDecrypted(_ context.Context, evt *event.Event) {
+	if evt.Sender == f.cli.UserID || evt.Mautrix.EventSource&event.SourceTimeline == 0 {
+		return
+	}
+	f.decryption(evt.ID) <- decrypted{evt: evt}
+}
+
+// onDecryptFailed receives what the encryption helper could not decrypt.
+func (f *FrontEnd) onDecryptFailed(evt *event.Event, err error) {
 	if evt.Sender == f.cli.UserID || f.stopping.Load() {
 		return
 	}
-	f.log.Warn("matrix: cannot decrypt a message", "user", evt.Sender, "room", evt.RoomID, "err", err)
+	select {
+	case f.decryption(evt.ID) <- decrypted{err: err}:
+	default: // already decided
+	}
+}
+
+// noticeEvery is how often a room is told that a message could not be
+// read: once is enough to explain it, and every event would flood.
+const noticeEvery = time.Hour
+
+// unreadable says, in a direct chat, that a message could not be read and
+// what the person can do; in a room with several people the bot cannot
+// tell whether it was addressed, so it stays silent. The log says why,
+// never what.
+func (f *FrontEnd) unreadable(evt *event.Event, err error) {
+	if f.stopping.Load() {
+		return
+	}
+	f.log.Info("matrix: a message could not be decrypted", "user", evt.Sender, "room", evt.RoomID, "reason", err.Error())
 	others := f.others(f.work, evt.RoomID)
 	if len(others) != 1 || others[0] != evt.Sender {
 		return
 	}
-	key := userKey(evt.Sender)
-	room := evt.RoomID
-	f.serial.Do(key, func() { f.sendLogged(room, nil, key, []bot.Reply{f.svc.Apology("")}) })
+	f.mu.Lock()
+	last, told := f.noticed[evt.RoomID]
+	if told && time.Since(last) < noticeEvery {
+		f.mu.Unlock()
+		return
+	}
+	f.noticed[evt.RoomID] = time.Now()
+	f.mu.Unlock()
+	f.sendLogged(evt.RoomID, nil, userKey(evt.Sender), []bot.Reply{f.svc.Unreadable()})
 }
 
 // onMember joins rooms the bot is invited to and leaves rooms that have

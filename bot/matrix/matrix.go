@@ -28,6 +28,9 @@ import (
 type Service interface {
 	Handle(ctx context.Context, m bot.Message) ([]bot.Reply, error)
 	Apology(langHint string) bot.Reply
+	// Unreadable is what to say about a message that could not be
+	// decrypted, in every language, since it could not be read.
+	Unreadable() bot.Reply
 }
 
 // Config is the Matrix part of the environment.
@@ -93,6 +96,11 @@ type FrontEnd struct {
 
 	mu        sync.Mutex
 	sendLocks map[id.RoomID]*sync.Mutex
+	// pending holds the outcome of each encrypted message until its turn
+	// in its sender's queue; noticed is when each room was last told a
+	// message could not be read.
+	pending map[id.EventID]chan decrypted
+	noticed map[id.RoomID]time.Time
 }
 
 // Option configures a FrontEnd.
@@ -115,6 +123,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (_ *Front
 		cfg: cfg, svc: svc, log: slog.New(slog.DiscardHandler),
 		concurrency: 64, typingAfter: 300 * time.Millisecond,
 		sendLocks: map[id.RoomID]*sync.Mutex{},
+		pending:   map[id.EventID]chan decrypted{}, noticed: map[id.RoomID]time.Time{},
 	}
 	for _, o := range opts {
 		o(f)
@@ -153,7 +162,12 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (_ *Front
 	if f.crypto, f.rooms, err = setupCrypto(ctx, f.cli, f.db, key); err != nil {
 		return nil, err
 	}
-	f.crypto.DecryptErrorCallback = f.onUndecryptable
+	if err := f.crossSign(ctx, key); err != nil {
+		// The bot still works, only unverified in its users' clients.
+		f.log.Error("matrix: cross-signing", "err", err)
+	}
+	f.crypto.DecryptErrorCallback = f.onDecryptFailed
+	f.crypto.CustomPostDecrypt = f.onDecrypted
 	name := ""
 	if resp, err := f.cli.GetOwnDisplayName(ctx); err == nil {
 		name = resp.DisplayName

@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -197,8 +199,9 @@ func TestEncryptedMessageBeforeJoin(t *testing.T) {
 	}
 }
 
-// A message the bot cannot decrypt still gets an answer: an apology.
-func TestUndecryptableMessageGetsAnApology(t *testing.T) {
+// A message the bot cannot decrypt still gets an answer: what happened and
+// what to do, once however many such messages arrive.
+func TestUndecryptableMessageIsExplainedOnce(t *testing.T) {
 	needServer(t)
 	srv := dendritetest.Start(t)
 	acct := newAccount(t, srv)
@@ -217,7 +220,55 @@ func TestUndecryptableMessageGetsAnApology(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := ana.settle(t, n)
-	if len(got) != 1 || !strings.Contains(got[0].Content.AsMessage().Body, "orry") {
-		t.Fatalf("want one apology, got:\n%s", bodies(got))
+	if len(got) != 1 || !strings.Contains(got[0].Content.AsMessage().Body, "couldn't read your last message") {
+		t.Fatalf("want one explanation, got:\n%s", bodies(got))
+	}
+	// A second unreadable message in the same hour gets no second notice;
+	// the next readable one is answered.
+	if _, err := ana.cli.SendMessageEvent(ctx, room, event.EventEncrypted, enc, mautrix.ReqSendEvent{DontEncrypt: true}); err != nil {
+		t.Fatal(err)
+	}
+	got = ana.answerTo(t, room, "what is cl@ve")
+	if strings.Contains(bodies(got), "couldn't read") || !strings.Contains(strings.ToLower(bodies(got)), "cl@ve") {
+		t.Fatalf("after a second unreadable message:\n%s", bodies(got))
+	}
+}
+
+// TestLateKeysKeepTheOrder sends two messages with a session the bot has
+// no keys for; the keys come later, forwarded on the bot's request. The
+// answers come in the order of the questions.
+func TestLateKeysKeepTheOrder(t *testing.T) {
+	needServer(t)
+	srv := dendritetest.Start(t)
+	acct := newAccount(t, srv)
+	acct.start(t)
+	ana := newHuman(t, srv, "ana", acct.userID, true)
+	room := ana.dm(t, true)
+	n := len(ana.answerTo(t, room, "hello"))
+
+	ctx := context.Background()
+	mach := ana.crypto.Machine()
+	// A new session shared with nobody but ana herself...
+	if err := mach.CryptoStore.RemoveOutboundGroupSession(ctx, room); err != nil {
+		t.Fatal(err)
+	}
+	if err := mach.ShareGroupSession(ctx, room, []id.UserID{ana.cli.UserID}); err != nil {
+		t.Fatal(err)
+	}
+	// ...whose keys she forwards to whoever asks.
+	var asked atomic.Bool
+	mach.AllowKeyShare = func(context.Context, *id.Device, event.RequestedKeyInfo) *crypto.KeyShareRejection {
+		asked.Store(true)
+		return nil
+	}
+	ana.say(t, room, "what is the support number?")
+	ana.say(t, room, "how long does a cl@ve pin last?")
+	got := bodies(ana.waitFor(t, n+2)[n:])
+	support, pin := strings.Index(got, "support number"), strings.Index(got, "10 minutes")
+	if support < 0 || pin < 0 || support > pin {
+		t.Fatalf("answers missing or out of order:\n%s", got)
+	}
+	if !asked.Load() {
+		t.Error("the bot never asked for the keys: it had them, and nothing was late")
 	}
 }

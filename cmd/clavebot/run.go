@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -96,8 +98,12 @@ func (m *Main) run(ctx context.Context, args []string) error {
 
 	var nets []network
 	if tg.Token != "" {
+		limits, err := telegramRateLimit(m.getenv("TELEGRAM_RATE_LIMIT"))
+		if err != nil {
+			return err
+		}
 		fe, err := telegram.New(ctx, tg, svc, telegram.WithLogger(log),
-			telegram.WithOutbox(telegram.WithOnRetry(met.Retried("tg"))))
+			telegram.WithOutbox(append(limits, telegram.WithOnRetry(met.Retried("tg")))...))
 		if err != nil {
 			return err
 		}
@@ -188,4 +194,22 @@ func loopbackURL(listen, path string) string {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + path
+}
+
+// telegramRateLimit reads TELEGRAM_RATE_LIMIT: unset, Telegram's documented
+// limits; a number, that many sends a second overall (per-chat and group
+// limits kept), for a bot Telegram allows more; "off", none of the bot's
+// own, for a local test server only (429s are still waited out).
+func telegramRateLimit(raw string) ([]telegram.OutboxOption, error) {
+	switch raw = strings.TrimSpace(raw); {
+	case raw == "":
+		return nil, nil
+	case strings.EqualFold(raw, "off"):
+		return []telegram.OutboxOption{telegram.Unlimited()}, nil
+	}
+	n, err := strconv.ParseFloat(raw, 64)
+	if err != nil || n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return nil, fmt.Errorf("TELEGRAM_RATE_LIMIT %q: want a number of messages a second (such as 30) or off", raw)
+	}
+	return []telegram.OutboxOption{telegram.WithGlobalRate(n, int(math.Ceil(n)))}, nil
 }

@@ -132,7 +132,11 @@ func (e *Engine) Handle(u *User, in Input) Decision {
 	if firstContact && !strings.HasPrefix(text, "/") {
 		// Said first, but written last: in the language the message
 		// turned out to be in.
-		t.d.Replies = append([]Reply{{Text: t.ui("welcome.first")}}, t.d.Replies...)
+		// In the same message as the answer: one message per message.
+		t.d.Replies[0].Text = t.ui("welcome.first") + "\n\n" + t.d.Replies[0].Text
+		if r := &t.d.Replies[0]; r.Removed != "" {
+			r.Removed = t.ui("welcome.first") + "\n\n" + r.Removed
+		}
 	}
 	if u.Flow.Name == "letter" {
 		u.LetterTalk = true

@@ -551,7 +551,7 @@ func TestPastedSecretIsDeleted(t *testing.T) {
 func TestCalendarIsADocument(t *testing.T) {
 	h := start(t, setup{})
 	h.srv.SendText(alice.ID, alice, "my letter came, it's dated 20/11/2026")
-	status := lastWithButtons(t, h.srv.WaitSent(t, alice.ID, 2, wait))
+	status := lastWithButtons(t, h.srv.WaitSent(t, alice.ID, 1, wait))
 	h.srv.PressButton(alice.ID, alice, status.MessageID, button(t, status, "cal:letter"))
 	var doc telegramtest.SentMessage
 	h.srv.WaitUntil(t, wait, "a document", func() bool {

@@ -31,9 +31,9 @@ peer=$(cd "$tools/peers/ptb" && pwd)/faqbot.py
 
 # One load run: prints "updates/s p50 p99" (ms), or fails loudly.
 load() { # BOT DELAY USERS
-	out=$("$work/tgfake" -load 2000 -users "$3" -api-delay "$2" -reply-timeout 30s \
+	out=$("$work/tgfake" -load "${LOAD_N:-2000}" -users "$3" -api-delay "$2" -reply-timeout 30s \
 		-expect-re 'PIN.*(valid for|within) 10 minutes|10 minutes' -dir "$(mktemp -d -p "$work")" -- "$1" 2>&1) || {
-		echo "$out" | tail -20 >&2
+		echo "$out" | grep -v "^tgfake:" | tail -12 >&2
 		echo "load run failed: $1 delay $2" >&2
 		exit 1
 	}

@@ -225,8 +225,10 @@ func (t *turn) command(name, arg string) {
 		if arg != "" && t.deepLink(arg) {
 			return
 		}
-		t.say(t.ui("welcome.start"))
 		t.menu()
+		// One message: the greeting above the menu.
+		last := &t.d.Replies[len(t.d.Replies)-1]
+		last.Text = t.ui("welcome.start") + "\n\n" + last.Text
 	case "menu", "inicio":
 		t.endFlow()
 		t.menu()

@@ -183,7 +183,7 @@ func TestRunServesTelegram(t *testing.T) {
 	}
 	ana := telegramtest.User{ID: 77, FirstName: "Ana", LanguageCode: "es"}
 	srv.SendText(ana.ID, ana, "/start")
-	msgs := srv.WaitSent(t, ana.ID, 2, 20*time.Second)
+	msgs := srv.WaitSent(t, ana.ID, 1, 20*time.Second)
 	if !strings.Contains(msgs[0].PlainText, "¡Hola!") {
 		t.Errorf("greeting %q", msgs[0].PlainText)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/clavebot/clavebot/conversation"
@@ -76,6 +77,7 @@ type Service struct {
 	log    *slog.Logger
 	obs    Observer
 	admins map[string]bool
+	memSeq atomic.Uint64 // numbers updates when the store keeps no inbox
 }
 
 // WithAdmins lets these user keys use admin commands such as /stats; to
@@ -169,6 +171,13 @@ func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
 		s.observe(m, start, conversation.Decision{}, err)
 		return []Reply{s.engine.Apology(lang, m.LangHint)}, fmt.Errorf("handle message for %s: %w", m.UserKey, err)
 	}
+	s.handled(m, start, d)
+	return d.Replies, nil
+}
+
+// handled does what follows a committed decision: metrics, and counting
+// a question the bot could not answer.
+func (s *Service) handled(m Message, start time.Time, d conversation.Decision) {
 	s.observe(m, start, d, nil)
 	if d.NotUnderstood && m.Text != "" {
 		if noter, ok := s.store.(unansweredNoter); ok {
@@ -178,7 +187,6 @@ func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
 		}
 	}
 	s.log.Debug("message handled", "user", m.UserKey, "topic", d.Topic, "not_understood", d.NotUnderstood, "replies", len(d.Replies))
-	return d.Replies, nil
 }
 
 // stats answers an admin's /stats. It changes no user state.

@@ -20,3 +20,6 @@ var EncodeUser = encodeUser
 
 // MigrationCount is how many migrations this code has.
 var MigrationCount = len(migrations)
+
+// ReadMailKey reads a mail key file.
+var ReadMailKey = readMailKey

@@ -23,12 +23,21 @@ var migrations = []migration{
 	},
 	// 1 -> 2: the reminders' due index.
 	indexReminders,
+	// 2 -> 3: the inbox, the outbox and the ids of received updates.
+	func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{bucketInbox, bucketOutbox, bucketSeen} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // schemaVersion is the version this code writes, to the meta bucket and to
 // every record. It is a constant, not len(migrations), because a migration
 // reads records; TestSchemaVersionCountsMigrations keeps the two equal.
-const schemaVersion uint32 = 2
+const schemaVersion uint32 = 3
 
 // migrate brings the file up to len(ms) inside tx. The caller's
 // transaction makes it all-or-nothing.

@@ -48,6 +48,10 @@ const fileMode = 0o600
 type DB struct {
 	bolt *bbolt.DB
 	path string
+
+	seal       *sealer
+	lost       int
+	seenPruned time.Time // guarded by bbolt's single writer
 }
 
 // Option configures Open.
@@ -93,7 +97,17 @@ func Open(path string, opts ...Option) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{bolt: bdb, path: path}, nil
+	// bbolt waits 10ms for more work to join a batch. Commits coalesce
+	// anyway while the previous one syncs, so a short wait costs little
+	// throughput, and it is the time a reply already sent stays recorded
+	// as unsent: the window in which a crash repeats it.
+	bdb.MaxBatchDelay = time.Millisecond
+	db := &DB{bolt: bdb, path: path}
+	if err := db.openMail(); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // Close waits for running transactions to finish, then releases the file.

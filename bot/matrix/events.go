@@ -27,6 +27,7 @@ func (f *FrontEnd) listen() {
 		return true
 	})
 	s.OnSync(f.dropHistory)
+	s.OnSync(f.receive)
 	s.OnEventType(event.EventMessage, f.onMessage)
 	s.OnEventType(event.EventEncrypted, f.onEncrypted)
 	s.OnEventType(event.StateMember, f.onMember)
@@ -86,19 +87,23 @@ func (f *FrontEnd) joinedAt(evts []*event.Event) int {
 // whether the message is for the bot and queues it behind the sender's
 // earlier messages. Encrypted messages come through onEncrypted instead.
 func (f *FrontEnd) onMessage(ctx context.Context, evt *event.Event) {
-	in, ok := f.accept(ctx, evt)
-	if !ok {
+	if evt.Sender == f.cli.UserID || evt.Mautrix.EventSource&event.SourceTimeline == 0 {
 		return
 	}
-	f.serial.Do(in.m.UserKey, func() { f.handle(in.room, in.replyTo, in.eventID, in.m) })
+	seq := f.received(evt.ID)
+	in, ok := f.accept(ctx, evt)
+	if !ok {
+		f.drop(seq)
+		return
+	}
+	f.serial.Do(in.m.UserKey, func() { f.handle(seq, in) })
 }
 
 // incoming is a message for the bot, ready to be handled.
 type incoming struct {
-	room    id.RoomID
-	replyTo *event.Event
-	eventID id.EventID
-	m       bot.Message
+	room id.RoomID
+	to   bot.Address
+	m    bot.Message
 }
 
 // accept decides whether a message is for the bot and what it says.
@@ -133,11 +138,8 @@ func (f *FrontEnd) accept(ctx context.Context, evt *event.Event) (incoming, bool
 	} else if err := f.state.setDM(evt.Sender, evt.RoomID); err != nil {
 		f.log.Error("matrix: remember direct chat", "user", evt.Sender, "err", err)
 	}
-	in := incoming{room: evt.RoomID, eventID: evt.ID, m: bot.Message{UserKey: userKey(evt.Sender), Text: text}}
-	if !direct {
-		in.replyTo = evt
-	}
-	return in, true
+	to := bot.Address{Chat: chatName(evt.RoomID), About: string(evt.ID), Group: !direct}
+	return incoming{room: evt.RoomID, to: to, m: bot.Message{UserKey: userKey(evt.Sender), Text: text}}, true
 }
 
 // keyWait bounds how long a message waits in its sender's queue for keys
@@ -158,6 +160,7 @@ func (f *FrontEnd) onEncrypted(_ context.Context, evt *event.Event) {
 	if evt.Sender == f.cli.UserID || evt.Mautrix.EventSource&event.SourceTimeline == 0 {
 		return
 	}
+	seq := f.received(evt.ID)
 	result := f.decryption(evt.ID)
 	f.serial.Do(userKey(evt.Sender), func() {
 		defer f.forgetDecryption(evt.ID)
@@ -168,11 +171,13 @@ func (f *FrontEnd) onEncrypted(_ context.Context, evt *event.Event) {
 			res.err = errors.New("the keys did not arrive")
 		}
 		if res.err != nil {
-			f.unreadable(evt, res.err)
+			f.unreadable(seq, evt, res.err)
 			return
 		}
 		if in, ok := f.accept(f.work, res.evt); ok {
-			f.handle(in.room, in.replyTo, in.eventID, in.m)
+			f.handle(seq, in)
+		} else {
+			f.drop(seq)
 		}
 	})
 }
@@ -224,24 +229,31 @@ const noticeEvery = time.Hour
 // what the person can do; in a room with several people the bot cannot
 // tell whether it was addressed, so it stays silent. The log says why,
 // never what.
-func (f *FrontEnd) unreadable(evt *event.Event, err error) {
+func (f *FrontEnd) unreadable(seq uint64, evt *event.Event, err error) {
 	if f.stopping.Load() {
+		// Kept in the inbox: the next start tries again.
 		return
 	}
 	f.log.Info("matrix: a message could not be decrypted", "user", evt.Sender, "room", evt.RoomID, "reason", err.Error())
 	others := f.others(f.work, evt.RoomID)
 	if len(others) != 1 || others[0] != evt.Sender {
+		f.drop(seq)
 		return
 	}
 	f.mu.Lock()
 	last, told := f.noticed[evt.RoomID]
 	if told && time.Since(last) < noticeEvery {
 		f.mu.Unlock()
+		f.drop(seq)
 		return
 	}
 	f.noticed[evt.RoomID] = time.Now()
 	f.mu.Unlock()
-	f.sendLogged(evt.RoomID, nil, userKey(evt.Sender), []bot.Reply{f.svc.Unreadable()})
+	out, err := f.svc.Post(seq, bot.Outgoing{To: bot.Address{Chat: chatName(evt.RoomID)}, Reply: f.svc.Unreadable()})
+	if err != nil {
+		f.log.Error("matrix: queue the unreadable notice", "err", err)
+	}
+	f.deliver(out)
 }
 
 // onMember joins rooms the bot is invited to and leaves rooms that have

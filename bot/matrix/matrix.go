@@ -26,7 +26,12 @@ import (
 
 // Service is what the front end needs from the bot core (bot.Service).
 type Service interface {
-	Handle(ctx context.Context, m bot.Message) ([]bot.Reply, error)
+	Receive(updates []bot.Received) ([]bot.Received, error)
+	Inbox(source string) ([]bot.Received, error)
+	Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error)
+	Post(received uint64, out ...bot.Outgoing) ([]bot.Outgoing, error)
+	Sent(o bot.Outgoing) error
+	Outbox(prefix string) ([]bot.Outgoing, error)
 	Apology(langHint string) bot.Reply
 	// Unreadable is what to say about a message that could not be
 	// decrypted, in every language, since it could not be read.
@@ -101,6 +106,11 @@ type FrontEnd struct {
 	// message could not be read.
 	pending map[id.EventID]chan decrypted
 	noticed map[id.RoomID]time.Time
+	// inbox is the inbox number of each received event not yet taken
+	// by its handler.
+	inbox map[id.EventID]uint64
+	// syncErr is why syncing was stopped, if it was.
+	syncErr error
 }
 
 // Option configures a FrontEnd.
@@ -124,6 +134,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (_ *Front
 		concurrency: 64, typingAfter: 300 * time.Millisecond,
 		sendLocks: map[id.RoomID]*sync.Mutex{},
 		pending:   map[id.EventID]chan decrypted{}, noticed: map[id.RoomID]time.Time{},
+		inbox:     map[id.EventID]uint64{},
 	}
 	for _, o := range opts {
 		o(f)
@@ -203,10 +214,19 @@ func (f *FrontEnd) DeviceID() id.DeviceID { return f.cli.DeviceID }
 
 // Run syncs until ctx ends, then finishes the messages in hand.
 func (f *FrontEnd) Run(ctx context.Context) error {
+	if err := f.resume(ctx); err != nil {
+		return err
+	}
 	f.log.Info("matrix: syncing", "user", f.cli.UserID)
 	err := f.cli.SyncWithContext(ctx)
 	f.stopping.Store(true)
 	f.serial.Wait()
+	f.mu.Lock()
+	failed := f.syncErr
+	f.mu.Unlock()
+	if failed != nil {
+		return failed
+	}
 	if err != nil && ctx.Err() != nil {
 		return nil
 	}

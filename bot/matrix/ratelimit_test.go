@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,15 +24,26 @@ import (
 	"github.com/clavebot/clavebot/bot"
 	"github.com/clavebot/clavebot/bot/matrix"
 	"github.com/clavebot/clavebot/bot/matrix/dendritetest"
+	"github.com/clavebot/clavebot/store"
 )
 
 // echo answers every message with its own text, slowly enough for the
 // typing notices to go out: order is then visible in the answers.
 type echo struct{ matrix.Service }
 
-func (echo) Handle(_ context.Context, m bot.Message) ([]bot.Reply, error) {
+func (e echo) Answer(_ context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error) {
 	time.Sleep(5 * time.Millisecond)
-	return []bot.Reply{{Text: "echo: " + m.Text}}, nil
+	return e.Post(received, bot.Outgoing{To: to, Reply: bot.Reply{Text: "echo: " + m.Text}})
+}
+
+// newEcho is an echo on a database of the test's own.
+func newEcho(t *testing.T) echo {
+	db, err := store.Open(filepath.Join(t.TempDir(), "clavebot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return echo{bot.NewService(db, mustEngine())}
 }
 
 // limiter stands between the bot and Dendrite and refuses every third
@@ -97,7 +109,7 @@ func TestRateLimitedBurstIsAnsweredInOrder(t *testing.T) {
 		}
 		rooms = append(rooms, resp.RoomID)
 	}
-	r := acct.startWith(t, func(*bot.Service) matrix.Service { return echo{} }, matrix.WithTypingAfter(0))
+	r := acct.startWith(t, func(s *bot.Service) matrix.Service { return echo{s} }, matrix.WithTypingAfter(0))
 	for _, room := range rooms {
 		ana.waitJoined(t, room)
 	}

@@ -174,11 +174,11 @@ func TestPanicCostsOneMessage(t *testing.T) {
 
 type panicky struct{ *bot.Service }
 
-func (p panicky) Handle(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
+func (p panicky) Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error) {
 	if m.Text == "boom" {
 		panic("boom")
 	}
-	return p.Service.Handle(ctx, m)
+	return p.Service.Answer(ctx, m, received, to)
 }
 
 func TestAccessTokenLogin(t *testing.T) {
@@ -189,7 +189,7 @@ func TestAccessTokenLogin(t *testing.T) {
 	cfg := matrix.Config{Homeserver: srv.URL(), UserID: userID, AccessToken: token, StateDir: dir}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	fe, err := matrix.New(context.Background(), cfg, echo{}, matrix.WithLogger(log))
+	fe, err := matrix.New(context.Background(), cfg, newEcho(t), matrix.WithLogger(log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestBadCredentials(t *testing.T) {
 		"token":    {UserID: userID, AccessToken: "syt_wrong_token_123"},
 	} {
 		cfg.Homeserver, cfg.StateDir = srv.URL(), t.TempDir()
-		_, err := matrix.New(context.Background(), cfg, echo{})
+		_, err := matrix.New(context.Background(), cfg, newEcho(t))
 		if !errors.Is(err, matrix.ErrBadCredentials) {
 			t.Errorf("%s: %v, want ErrBadCredentials", name, err)
 		}

@@ -21,28 +21,86 @@ import (
 )
 
 // handle runs one message through the bot and sends the replies. A panic
-// costs this message only: the user gets an apology and the process stays.
-func (f *FrontEnd) handle(room id.RoomID, replyTo *event.Event, eventID id.EventID, m bot.Message) {
-	stopTyping := f.typing(room)
+// costs this message only: the user gets an apology, the message leaves
+// the inbox (it would fail again), and the process stays.
+func (f *FrontEnd) handle(seq uint64, in incoming) {
+	stopTyping := f.typing(in.room)
 	defer stopTyping()
 	defer func() {
 		if r := recover(); r != nil {
-			f.log.Error("matrix: panic while handling a message", "user", m.UserKey, "panic", r, "stack", string(debug.Stack()))
-			f.sendLogged(room, replyTo, m.UserKey, []bot.Reply{f.svc.Apology(m.LangHint)})
+			f.log.Error("matrix: panic while handling a message", "user", in.m.UserKey, "panic", r, "stack", string(debug.Stack()))
+			out, err := f.svc.Post(seq, bot.Outgoing{To: in.to, Reply: f.svc.Apology(in.m.LangHint)})
+			if err != nil {
+				f.log.Error("matrix: queue an apology", "err", err)
+			}
+			f.deliver(out)
 		}
 	}()
-	replies, err := f.svc.Handle(f.work, m)
+	out, err := f.svc.Answer(f.work, in.m, seq, in.to)
 	if err != nil {
-		f.log.Error("matrix: message not handled", "user", m.UserKey, "err", err)
+		f.log.Error("matrix: message not handled", "user", in.m.UserKey, "err", err)
 	}
-	if eventID != "" && holdsSecret(replies) && f.redactSecret(room, eventID) {
-		for i := range replies {
-			if replies[i].Removed != "" {
-				replies[i].Text = replies[i].Removed
+	f.deliver(out)
+}
+
+// deliver sends queued replies in order and takes each out of the outbox
+// once the homeserver accepted it. A reply saying the user's message held
+// a secret first redacts that message; in a room with several people the
+// first reply quotes the question. A room the bot can no longer post in
+// gets nothing more.
+func (f *FrontEnd) deliver(out []bot.Outgoing) {
+	redacted := map[string]bool{}
+	quoted := map[string]bool{}
+	for i, o := range out {
+		room, ok := roomOf(o.To.Chat)
+		if !ok {
+			f.log.Error("matrix: a queued reply has no room", "chat", o.To.Chat)
+			f.sent(o)
+			continue
+		}
+		r := o.Reply
+		about := id.EventID(o.To.About)
+		if r.Removed != "" && about != "" {
+			ok, tried := redacted[o.To.About]
+			if !tried {
+				ok = f.redactSecret(room, about)
+				redacted[o.To.About] = ok
+			}
+			if ok {
+				r.Text = r.Removed
 			}
 		}
+		var replyTo id.EventID
+		if o.To.Group && about != "" && !quoted[o.To.About] {
+			replyTo, quoted[o.To.About] = about, true
+		}
+		err := f.send(f.work, room, replyTo, o.Txn, []bot.Reply{r})
+		if errors.Is(err, bot.ErrBlocked) {
+			f.log.Info("matrix: cannot post in the room any more", "room", room)
+			for _, rest := range out[i:] {
+				f.sent(rest)
+			}
+			return
+		}
+		if err != nil {
+			f.log.Error("matrix: reply not sent", "room", room, "err", err)
+		}
+		f.sent(o)
 	}
-	f.sendLogged(room, replyTo, m.UserKey, replies)
+}
+
+func (f *FrontEnd) sent(o bot.Outgoing) {
+	if err := f.svc.Sent(o); err != nil {
+		f.log.Error("matrix: take a sent reply out of the outbox", "err", err)
+	}
+}
+
+// chatName is the outbox's name for a room.
+func chatName(room id.RoomID) string { return KeyPrefix + string(room) }
+
+func roomOf(chat string) (id.RoomID, bool) {
+	room := strings.TrimPrefix(chat, KeyPrefix)
+	return id.RoomID(room), len(room) < len(chat) && strings.HasPrefix(room, "!")
 }
 
 func holdsSecret(replies []bot.Reply) bool {
@@ -67,17 +125,14 @@ func (f *FrontEnd) redactSecret(room id.RoomID, eventID id.EventID) bool {
 	return true
 }
 
-func (f *FrontEnd) sendLogged(room id.RoomID, replyTo *event.Event, key string, replies []bot.Reply) {
-	if err := f.send(f.work, room, replyTo, replies); err != nil {
-		f.log.Error("matrix: reply not sent", "user", key, "room", room, "err", err)
-	}
-}
-
 // send delivers replies to a room in order. Sends to one room are
 // serialized, so a reminder never lands in the middle of an answer. A room
 // the bot can no longer post in is forgotten, and the error wraps
 // bot.ErrBlocked.
-func (f *FrontEnd) send(ctx context.Context, room id.RoomID, replyTo *event.Event, replies []bot.Reply) error {
+//
+// txn, when set, names the sending for the homeserver, which then ignores
+// a repeat of it: each message gets txn plus its index.
+func (f *FrontEnd) send(ctx context.Context, room id.RoomID, replyTo id.EventID, txn string, replies []bot.Reply) error {
 	lock := f.sendLock(room)
 	lock.Lock()
 	defer lock.Unlock()
@@ -90,14 +145,18 @@ func (f *FrontEnd) send(ctx context.Context, room id.RoomID, replyTo *event.Even
 			}
 			contents = append(contents, c)
 		}
-		for _, content := range contents {
-			if replyTo != nil {
+		for i, content := range contents {
+			if replyTo != "" {
 				// In a room with several people, the first notice
 				// quotes the question it answers.
-				content.SetReply(replyTo)
-				replyTo = nil
+				content.RelatesTo = (&event.RelatesTo{}).SetReplyTo(replyTo)
+				replyTo = ""
 			}
-			_, err := f.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
+			var req mautrix.ReqSendEvent
+			if txn != "" {
+				req.TransactionID = fmt.Sprintf("clavebot.%s.%d", txn, i)
+			}
+			_, err := f.cli.SendMessageEvent(ctx, room, event.EventMessage, content, req)
 			if errors.Is(err, mautrix.MForbidden) || errors.Is(err, mautrix.MNotFound) {
 				if ferr := f.state.forgetRoom(room, ""); ferr != nil {
 					f.log.Error("matrix: forget room", "room", room, "err", ferr)
@@ -162,7 +221,7 @@ func (f *FrontEnd) Deliver(ctx context.Context, key string, replies []bot.Reply)
 	if !ok {
 		return fmt.Errorf("matrix: no direct chat with %s: %w", user, bot.ErrBlocked)
 	}
-	return f.send(ctx, room, nil, replies)
+	return f.send(ctx, room, "", "", replies)
 }
 
 // typing shows the bot typing in room if the answer takes longer than

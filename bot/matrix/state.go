@@ -35,6 +35,9 @@ type state struct {
 	path string
 	mu   sync.Mutex
 	p    persisted
+	// next is the sync token mautrix handed over, written to the file by
+	// commitNextBatch only once the events of that sync are in the inbox.
+	next string
 }
 
 func loadState(path string) (*state, error) {
@@ -186,16 +189,31 @@ func (s *state) LoadFilterID(context.Context, id.UserID) (string, error) {
 	return s.get().FilterID, nil
 }
 
+// SaveNextBatch only remembers the token: mautrix saves it before the
+// sync's events are processed, and a crash then would skip them.
 func (s *state) SaveNextBatch(_ context.Context, _ id.UserID, token string) error {
-	return s.update(func(p *persisted) bool {
-		if p.NextBatch == token {
-			return false
-		}
-		p.NextBatch = token
-		return true
-	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next = token
+	return nil
 }
 
 func (s *state) LoadNextBatch(context.Context, id.UserID) (string, error) {
-	return s.get().NextBatch, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.next != "" {
+		return s.next, nil
+	}
+	return s.p.NextBatch, nil
+}
+
+// commitNextBatch writes the token of the sync whose events are now safe.
+func (s *state) commitNextBatch() error {
+	return s.update(func(p *persisted) bool {
+		if s.next == "" || p.NextBatch == s.next {
+			return false
+		}
+		p.NextBatch = s.next
+		return true
+	})
 }

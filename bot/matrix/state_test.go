@@ -20,6 +20,7 @@ func TestStateFileRoundTripAndMode(t *testing.T) {
 	must(t, s.bind("@bot:example.org"))
 	must(t, s.setDevice("DEV1"))
 	must(t, s.SaveNextBatch(ctx, "", "s42"))
+	must(t, s.commitNextBatch())
 	must(t, s.SaveFilterID(ctx, "", "7"))
 	must(t, s.setDM("@ana:example.org", "!a:example.org"))
 	must(t, s.setDM("@ben:example.org", "!b:example.org"))

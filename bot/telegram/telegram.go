@@ -23,7 +23,12 @@ import (
 
 // Service is what the front end needs from the bot core (bot.Service).
 type Service interface {
-	Handle(ctx context.Context, m bot.Message) ([]bot.Reply, error)
+	Receive(updates []bot.Received) ([]bot.Received, error)
+	Inbox(source string) ([]bot.Received, error)
+	Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error)
+	Post(received uint64, out ...bot.Outgoing) ([]bot.Outgoing, error)
+	Sent(o bot.Outgoing) error
+	Outbox(prefix string) ([]bot.Outgoing, error)
 	MarkBlocked(key string) error
 	GroupNotice(langHint, link string) bot.Reply
 	Commands(lang string) []bot.Command
@@ -54,6 +59,7 @@ type FrontEnd struct {
 	svc      Service
 	log      *slog.Logger
 	api      *tgbot.Bot
+	http     *http.Client
 	out      *Outbox
 	username string
 
@@ -109,25 +115,18 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(f.redact)}, f.outOpts...)...)
 	f.serial = bot.NewSerializer(f.concurrency)
 	f.work = context.WithoutCancel(ctx)
+	f.http = &http.Client{}
 	apiOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
+		// Updates come from our own poller or webhook (poll.go) through
+		// ProcessUpdate: synchronously, in the order received; the
+		// serializer gives the parallelism.
 		tgbot.WithDefaultHandler(f.onUpdate),
-		// One worker hands updates over in the order Telegram sent them;
-		// the serializer gives the parallelism.
 		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithWorkers(1),
-		// Unbuffered: an update is confirmed to Telegram (by the next
-		// poll) only after our worker took it, so stopping never drops
-		// one that was confirmed.
-		tgbot.WithUpdatesChannelCap(0),
 		tgbot.WithErrorsHandler(f.onPollError),
-		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}),
 	}
 	if cfg.APIURL != "" {
 		apiOpts = append(apiOpts, tgbot.WithServerURL(strings.TrimSuffix(cfg.APIURL, "/")))
-	}
-	if cfg.WebhookSecret != "" {
-		apiOpts = append(apiOpts, tgbot.WithWebhookSecretToken(cfg.WebhookSecret))
 	}
 	api, err := tgbot.New(cfg.Token, apiOpts...)
 	if err != nil {
@@ -177,14 +176,13 @@ func (f *FrontEnd) heartbeat(ctx context.Context) {
 // Username is the bot's @username, without the @.
 func (f *FrontEnd) Username() string { return f.username }
 
-// Outbox is the outbound queue, shared with whatever else sends to
-// Telegram users (reminders).
-func (f *FrontEnd) Outbox() *Outbox { return f.out }
-
 // Run receives updates until ctx ends, then finishes the messages in hand.
 func (f *FrontEnd) Run(ctx context.Context) error {
 	f.setCommands(ctx)
 	go f.heartbeat(ctx)
+	if err := f.resume(); err != nil {
+		return err
+	}
 	var err error
 	if f.cfg.WebhookURL != "" {
 		err = f.runWebhook(ctx)
@@ -205,8 +203,7 @@ func (f *FrontEnd) runPolling(ctx context.Context) error {
 		return fmt.Errorf("telegram: remove webhook before polling: %s", f.redact(err))
 	}
 	f.log.Info("telegram: polling for updates", "bot", f.username)
-	f.api.Start(ctx)
-	return nil
+	return f.poll(ctx)
 }
 
 func (f *FrontEnd) runWebhook(ctx context.Context) error {
@@ -224,7 +221,7 @@ func (f *FrontEnd) runWebhook(ctx context.Context) error {
 		return fmt.Errorf("telegram: webhook listen on %s: %w", listen, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle(path, RequireSecret(f.cfg.WebhookSecret, f.api.WebhookHandler()))
+	mux.Handle(path, RequireSecret(f.cfg.WebhookSecret, http.HandlerFunc(f.onWebhook)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
@@ -240,7 +237,7 @@ func (f *FrontEnd) runWebhook(ctx context.Context) error {
 		return fmt.Errorf("telegram: set webhook: %s", f.redact(err))
 	}
 	f.log.Info("telegram: receiving updates by webhook", "bot", f.username, "listen", ln.Addr().String())
-	f.api.StartWebhook(ctx)
+	<-ctx.Done()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
@@ -276,7 +273,7 @@ func (f *FrontEnd) setCommands(ctx context.Context) {
 // onPollError reports errors of the updates loop. A 409 means another
 // process receives this bot's updates: say so plainly, once a minute.
 func (f *FrontEnd) onPollError(err error) {
-	if errors.Is(err, tgbot.ErrorConflict) {
+	if errors.Is(err, tgbot.ErrorConflict) || errors.Is(err, errConflict) {
 		f.conflictMu.Lock()
 		defer f.conflictMu.Unlock()
 		if time.Since(f.lastConflict) > time.Minute {

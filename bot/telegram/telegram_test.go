@@ -303,6 +303,19 @@ func (e *echoService) Handle(ctx context.Context, m bot.Message) ([]bot.Reply, e
 	return []bot.Reply{{Text: m.Text}}, nil
 }
 
+// Answer queues what Handle says, as the real Service would.
+func (e *echoService) Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error) {
+	replies, err := e.Handle(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Outgoing, len(replies))
+	for i, r := range replies {
+		out[i] = bot.Outgoing{To: to, Reply: r}
+	}
+	return e.Service.Post(received, out...)
+}
+
 func (e *echoService) MarkBlocked(key string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()

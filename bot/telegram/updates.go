@@ -15,39 +15,51 @@ import (
 	"github.com/clavebot/clavebot/bot"
 )
 
-// onUpdate runs on the library's single worker, in Telegram's order: it
-// only decides what the update is and queues it behind the sender's
-// earlier messages.
-func (f *FrontEnd) onUpdate(_ context.Context, _ *tgbot.Bot, u *models.Update) {
+// onUpdate runs synchronously in the order updates were received: it only
+// decides what the update is and queues it behind the sender's earlier
+// messages. An update that needs nothing is taken out of the inbox.
+func (f *FrontEnd) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	f.touch()
+	seq := received(ctx)
 	switch {
-	case u.Message != nil:
-		f.onMessage(u.Message)
-	case u.CallbackQuery != nil:
-		f.onCallback(u.CallbackQuery)
+	case u.Message != nil && f.onMessage(seq, u.Message):
+	case u.CallbackQuery != nil && f.onCallback(seq, u.CallbackQuery):
+	default:
+		f.drop(seq)
 	}
 }
 
-func (f *FrontEnd) onMessage(msg *models.Message) {
+// onMessage queues a message for the bot; it reports false for one that
+// needs nothing.
+func (f *FrontEnd) onMessage(seq uint64, msg *models.Message) bool {
 	if msg.From == nil || msg.From.IsBot {
-		return
+		return false
 	}
 	switch msg.Chat.Type {
 	case models.ChatTypePrivate:
 		m := bot.Message{UserKey: userKey(msg.From.ID), Text: msg.Text, LangHint: langHint(msg.From.LanguageCode)}
-		f.serial.Do(m.UserKey, func() { f.handleMessage(msg.Chat.ID, msg.ID, m) })
+		to := bot.Address{Chat: chatName(msg.Chat.ID), About: strconv.Itoa(msg.ID)}
+		f.serial.Do(to.Chat, func() { f.handle(seq, m, to) })
+		return true
 	case models.ChatTypeGroup, models.ChatTypeSupergroup:
 		if !f.addressed(msg) {
-			return
+			return false
 		}
 		// Nothing about a group's members is stored: the reply is the
 		// same for everyone and goes through no conversation.
 		hint := langHint(msg.From.LanguageCode)
-		key := "tgchat:" + strconv.FormatInt(msg.Chat.ID, 10)
-		f.serial.Do(key, func() {
-			f.send(msg.Chat.ID, true, "", []bot.Reply{f.svc.GroupNotice(hint, "https://t.me/"+f.username)})
+		to := bot.Address{Chat: chatName(msg.Chat.ID), Group: true}
+		f.serial.Do(to.Chat, func() {
+			notice := bot.Outgoing{To: to, Reply: f.svc.GroupNotice(hint, "https://t.me/"+f.username)}
+			out, err := f.svc.Post(seq, notice)
+			if err != nil {
+				f.log.Error("telegram: queue a group notice", "err", err)
+			}
+			f.deliver(out)
 		})
+		return true
 	}
+	return false
 }
 
 // addressed reports whether a group message speaks to the bot: a mention,
@@ -96,7 +108,7 @@ func entityText(text []rune, offset, length int) string {
 	return b.String()
 }
 
-func (f *FrontEnd) onCallback(q *models.CallbackQuery) {
+func (f *FrontEnd) onCallback(seq uint64, q *models.CallbackQuery) bool {
 	// The spinner on the user's button runs until the query is answered,
 	// whatever happens next.
 	go func() {
@@ -109,7 +121,7 @@ func (f *FrontEnd) onCallback(q *models.CallbackQuery) {
 		// Too old to be shown to us, or in a group where the bot offers
 		// no buttons: nothing to act on.
 		if q.Message.InaccessibleMessage == nil || q.Message.InaccessibleMessage.Chat.Type != models.ChatTypePrivate {
-			return
+			return false
 		}
 	}
 	chatID := q.From.ID
@@ -118,12 +130,14 @@ func (f *FrontEnd) onCallback(q *models.CallbackQuery) {
 		chatID, messageID = msg.Chat.ID, msg.ID
 	}
 	m := bot.Message{UserKey: userKey(q.From.ID), Action: q.Data, LangHint: langHint(q.From.LanguageCode)}
-	f.serial.Do(m.UserKey, func() {
+	to := bot.Address{Chat: chatName(chatID)}
+	f.serial.Do(to.Chat, func() {
 		if messageID != 0 {
 			f.clearKeyboard(chatID, messageID)
 		}
-		f.handle(chatID, false, m)
+		f.handle(seq, m, to)
 	})
+	return true
 }
 
 // clearKeyboard removes the buttons of a pressed menu so they cannot be
@@ -142,48 +156,98 @@ func (f *FrontEnd) clearKeyboard(chatID int64, messageID int) {
 }
 
 // handle runs one message through the bot and sends the replies. A panic
-// costs this message only: the user gets an apology and the process stays.
-func (f *FrontEnd) handle(chatID int64, group bool, m bot.Message) { f.handleMessage(chatID, 0, m) }
-
-// handleMessage is handle for the private message messageID (0 for a
-// button press): when it held a secret, it is deleted from the chat first
-// and the reply says so.
-func (f *FrontEnd) handleMessage(chatID int64, messageID int, m bot.Message) {
+// costs this message only: the user gets an apology, the message leaves
+// the inbox (it would fail again), and the process stays.
+func (f *FrontEnd) handle(seq uint64, m bot.Message, to bot.Address) {
 	defer func() {
 		if r := recover(); r != nil {
 			f.log.Error("telegram: panic while handling a message", "user", m.UserKey, "panic", r, "stack", string(debug.Stack()))
-			f.send(chatID, false, m.UserKey, []bot.Reply{f.svc.Apology(m.LangHint)})
+			out, err := f.svc.Post(seq, bot.Outgoing{To: to, Reply: f.svc.Apology(m.LangHint)})
+			if err != nil {
+				f.log.Error("telegram: queue an apology", "err", err)
+			}
+			f.deliver(out)
 		}
 	}()
-	replies, err := f.svc.Handle(f.work, m)
+	out, err := f.svc.Answer(f.work, m, seq, to)
 	if err != nil {
 		f.log.Error("telegram: message not handled", "user", m.UserKey, "err", err)
 	}
-	if messageID != 0 && holdsSecret(replies) {
-		if f.deleteMessage(chatID, messageID) {
-			for i := range replies {
-				if replies[i].Removed != "" {
-					replies[i].Text = replies[i].Removed
-				}
-			}
-		}
-	}
-	f.send(chatID, false, m.UserKey, replies)
+	f.deliver(out)
 }
 
-func holdsSecret(replies []bot.Reply) bool {
-	for _, r := range replies {
-		if r.Removed != "" {
-			return true
+// deliver sends replies in order through the send queue and takes each out
+// of the outbox once Telegram accepted it. A reply whose text says the
+// user's message held a secret first deletes that message. A user who
+// blocked the bot is marked so that nothing more is sent until they write
+// again, and what was queued for them is dropped.
+func (f *FrontEnd) deliver(out []bot.Outgoing) {
+	deleted := map[string]bool{}
+	for i, o := range out {
+		chatID, err := chatID(o.To.Chat)
+		if err != nil {
+			f.log.Error("telegram: a queued reply has no chat", "err", err)
+			f.sent(o)
+			continue
 		}
+		r := o.Reply
+		if r.Removed != "" && o.To.About != "" {
+			ok, tried := deleted[o.To.About]
+			if !tried {
+				ok = f.deleteMessage(chatID, o.To.About)
+				deleted[o.To.About] = ok
+			}
+			if ok {
+				r.Text = r.Removed
+			}
+		}
+		err = f.sendReply(f.work, chatID, o.To.Group, r)
+		if errors.Is(err, ErrBlocked) {
+			f.log.Info("telegram: user blocked the bot", "chat", o.To.Chat)
+			if !o.To.Group {
+				if err := f.svc.MarkBlocked(o.To.Chat); err != nil {
+					f.log.Error("telegram: mark blocked user", "chat", o.To.Chat, "err", err)
+				}
+			}
+			for _, rest := range out[i:] {
+				f.sent(rest)
+			}
+			return
+		}
+		if err != nil {
+			// The send queue already retried what can succeed.
+			f.log.Error("telegram: message not sent", "chat", o.To.Chat, "err", f.redact(err))
+		}
+		f.sent(o)
 	}
-	return false
+}
+
+func (f *FrontEnd) sent(o bot.Outgoing) {
+	if err := f.svc.Sent(o); err != nil {
+		f.log.Error("telegram: take a sent reply out of the outbox", "err", err)
+	}
+}
+
+// chatName is the outbox's name for a Telegram chat; for a private chat
+// it is also the user's key.
+func chatName(chatID int64) string { return KeyPrefix + strconv.FormatInt(chatID, 10) }
+
+func chatID(name string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(name, KeyPrefix), 10, 64)
+	if err != nil || !strings.HasPrefix(name, KeyPrefix) {
+		return 0, fmt.Errorf("telegram: %q is not a Telegram chat", name)
+	}
+	return id, nil
 }
 
 // deleteMessage takes a user's message out of the chat (bots may delete
 // incoming messages in private chats); it reports whether Telegram did.
-func (f *FrontEnd) deleteMessage(chatID int64, messageID int) bool {
-	err := f.out.Do(f.work, chatID, false, func(ctx context.Context) error {
+func (f *FrontEnd) deleteMessage(chatID int64, about string) bool {
+	messageID, err := strconv.Atoi(about)
+	if err != nil {
+		return false
+	}
+	err = f.out.Do(f.work, chatID, false, func(ctx context.Context) error {
 		_, err := f.api.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: chatID, MessageID: messageID})
 		return err
 	})
@@ -195,26 +259,14 @@ func (f *FrontEnd) deleteMessage(chatID int64, messageID int) bool {
 	return true
 }
 
-// send delivers replies in order through the outbox. A user who blocked
-// the bot is marked so that nothing more is sent until they write again.
-func (f *FrontEnd) send(chatID int64, group bool, key string, replies []bot.Reply) {
-	for _, r := range replies {
-		for _, o := range render(r) {
-			err := f.SendRendered(f.work, chatID, group, o)
-			if errors.Is(err, ErrBlocked) {
-				f.log.Info("telegram: user blocked the bot", "user", key)
-				if key != "" {
-					if err := f.svc.MarkBlocked(key); err != nil {
-						f.log.Error("telegram: mark blocked user", "user", key, "err", err)
-					}
-				}
-				return
-			}
-			if err != nil {
-				f.log.Error("telegram: message not sent", "user", key, "err", f.redact(err))
-			}
+// sendReply sends one reply, split as Telegram needs it.
+func (f *FrontEnd) sendReply(ctx context.Context, chatID int64, group bool, r bot.Reply) error {
+	for _, o := range render(r) {
+		if err := f.SendRendered(ctx, chatID, group, o); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 // SendRendered sends one message through the outbox.
@@ -242,15 +294,13 @@ func (f *FrontEnd) SendRendered(ctx context.Context, chatID int64, group bool, o
 // (reminders). It returns ErrBlocked when the user blocked the bot, and
 // nil only once Telegram accepted every message.
 func (f *FrontEnd) Deliver(ctx context.Context, key string, replies []bot.Reply) error {
-	id, err := strconv.ParseInt(strings.TrimPrefix(key, KeyPrefix), 10, 64)
-	if err != nil || !strings.HasPrefix(key, KeyPrefix) {
-		return fmt.Errorf("telegram: %q is not a Telegram user key", key)
+	id, err := chatID(key)
+	if err != nil {
+		return err
 	}
 	for _, r := range replies {
-		for _, o := range render(r) {
-			if err := f.SendRendered(ctx, id, false, o); err != nil {
-				return err
-			}
+		if err := f.sendReply(ctx, id, false, r); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -92,6 +92,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if m.db, err = store.Open(dbPath); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	if n := m.db.Lost(); n > 0 {
+		log.Error("messages and replies waiting in the database could not be read: their key file "+dbPath+store.KeyFileSuffix+" is gone", "dropped", n)
+	}
 	met := metrics.New()
 	svc := bot.NewService(m.db, engine, bot.WithLogger(log), bot.WithObserver(met),
 		bot.WithAdmins(strings.Split(m.getenv("CLAVEBOT_ADMINS"), ",")...))

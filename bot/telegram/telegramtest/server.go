@@ -45,6 +45,16 @@ func WithOnSend(fn func(chatID int64, text string)) Option {
 	return func(s *Server) { s.onSend = fn }
 }
 
+// WithOnConfirm calls fn whenever updates are confirmed, with how many: by
+// the offset of a getUpdates call, before that call is answered, or by a
+// webhook's 2xx answer, one update at a time:
+// a test can kill the bot right there, when Telegram would never send
+// those updates again. fn runs under the server's lock and must not call
+// the server.
+func WithOnConfirm(fn func(n int)) Option {
+	return func(s *Server) { s.onConfirm = fn }
+}
+
 // WithPollCap bounds how long one getUpdates call may block, whatever
 // timeout the client asks for. Clients poll with timeouts near a minute;
 // capping keeps test shutdown and timing quick. Default 1s.
@@ -67,6 +77,7 @@ type Server struct {
 	pollCap     time.Duration
 	fault       func(method string, call int) *Fault
 	onSend      func(chatID int64, text string)
+	onConfirm   func(n int)
 
 	ts         *httptest.Server
 	ctx        context.Context // cancelled when the server closes

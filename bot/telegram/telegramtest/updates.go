@@ -204,9 +204,31 @@ func (s *Server) SendGroupText(chatID int64, from User, text string, entities ..
 	return s.injectText(chatID, groupType(chatID), from, text, entities)
 }
 
+// Text is a message from a user in their private chat, for SendTexts.
+type Text struct {
+	From User
+	Text string
+}
+
+// SendTexts injects several private messages at the same moment, so that
+// one getUpdates fetches them all, and returns their message_ids.
+func (s *Server) SendTexts(texts ...Text) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int, len(texts))
+	for i, t := range texts {
+		ids[i] = s.injectTextLocked(t.From.ID, "private", t.From, t.Text, nil)
+	}
+	return ids
+}
+
 func (s *Server) injectText(chatID int64, typ string, from User, text string, extra []Entity) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.injectTextLocked(chatID, typ, from, text, extra)
+}
+
+func (s *Server) injectTextLocked(chatID int64, typ string, from User, text string, extra []Entity) int {
 	c := s.chatLocked(chatID, typ, from)
 	c.nextMsgID++
 	ents := detectEntities(text)
@@ -384,7 +406,9 @@ func (s *Server) getUpdates(r *request) (any, *apiError) {
 	s.pollGen++
 	gen := s.pollGen
 	s.notifyLocked() // wakes an older poll so it can be terminated
-	s.confirmLocked(offset)
+	if n := s.confirmLocked(offset); n > 0 && s.onConfirm != nil {
+		s.onConfirm(n)
+	}
 	for {
 		if gen != s.pollGen {
 			s.mu.Unlock()
@@ -408,17 +432,18 @@ func (s *Server) getUpdates(r *request) (any, *apiError) {
 	}
 }
 
-func (s *Server) confirmLocked(offset int64) {
+func (s *Server) confirmLocked(offset int64) (confirmed int) {
 	if offset == 0 || len(s.updates) == 0 {
-		return
+		return 0
 	}
 	if offset < 0 {
 		// A negative offset keeps only the last -offset updates.
 		if keep := int(-offset); keep < len(s.updates) {
-			s.updates = slices.Delete(s.updates, 0, len(s.updates)-keep)
+			confirmed = len(s.updates) - keep
+			s.updates = slices.Delete(s.updates, 0, confirmed)
 			s.notifyLocked()
 		}
-		return
+		return confirmed
 	}
 	n := 0
 	for n < len(s.updates) && s.updates[n].id < offset {
@@ -428,6 +453,7 @@ func (s *Server) confirmLocked(offset int64) {
 		s.updates = slices.Delete(s.updates, 0, n)
 		s.notifyLocked()
 	}
+	return n
 }
 
 // takeLocked returns up to limit pending updates; ones the allowed_updates
@@ -575,6 +601,9 @@ func (s *Server) deliverWebhooks() {
 		if errMsg == "" {
 			if i := slices.IndexFunc(s.updates, func(q queuedUpdate) bool { return q.id == u.id }); i >= 0 {
 				s.updates = slices.Delete(s.updates, i, i+1)
+				if s.onConfirm != nil {
+					s.onConfirm(1)
+				}
 			}
 			s.notifyLocked()
 			backoff = 0

@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/store"
+)
+
+// Received is an update a network handed over, as the inbox keeps it.
+type Received = store.Received
+
+// Mailbox is the optional capability of a Store that makes delivery
+// durable (store.DB has it): updates wait in an inbox until handled, and
+// replies in an outbox until the network accepted them, so a crash loses
+// neither. Without it the Service works the same, in memory.
+type Mailbox interface {
+	Receive(updates []store.Received, now time.Time) ([]store.Received, error)
+	Inbox(source string) ([]store.Received, error)
+	Answer(key string, received uint64, fn func(u *conversation.User, exists bool) (forget bool, out []store.Letter, err error)) ([]store.Letter, error)
+	Post(received uint64, letters []store.Letter) ([]store.Letter, error)
+	Sent(letters ...store.Letter) error
+	Outbox(prefix string) ([]store.Letter, error)
+}
+
+// Address says where the replies to a message go.
+type Address struct {
+	// Chat is the front end's name for the chat, unique across front
+	// ends ("tg:123", "mx:!room:example.org"); replies to one chat go
+	// out in order.
+	Chat string
+	// About is the network's id of the message answered: the front end
+	// deletes it first when the reply says it held a secret, and may
+	// quote it.
+	About string
+	// Group marks a chat with several people.
+	Group bool
+}
+
+// Outgoing is one reply on its way: in the outbox until Sent.
+type Outgoing struct {
+	// ID is the outbox's number; 0 when the store keeps no outbox.
+	ID    uint64  `json:"-"`
+	To    Address `json:"to"`
+	Reply Reply   `json:"reply"`
+	// Txn is a random name for the sending, fixed when the reply is
+	// queued, so a network that deduplicates by it (Matrix's transaction
+	// ids) recognises a repeat after a crash.
+	Txn string `json:"txn,omitempty"`
+}
+
+// Receive puts updates into the inbox and returns those not received
+// before, numbered: an update may be confirmed to its network only after
+// Receive returned it or left it out as a repeat.
+func (s *Service) Receive(updates []Received) ([]Received, error) {
+	mb, ok := s.store.(Mailbox)
+	if !ok {
+		for i := range updates {
+			updates[i].Seq = s.memSeq.Add(1)
+		}
+		return updates, nil
+	}
+	return mb.Receive(updates, time.Now())
+}
+
+// Inbox returns what source left unhandled, in the order received.
+func (s *Service) Inbox(source string) ([]Received, error) {
+	if mb, ok := s.store.(Mailbox); ok {
+		return mb.Inbox(source)
+	}
+	return nil, nil
+}
+
+// Answer handles message m, received as inbox entry received (0 when it
+// never went through the inbox), and queues its replies to the address:
+// the user's new state, the inbox entry's removal and the replies commit
+// together. On a storage failure nothing is committed; the apology to send
+// comes back with the error, and the message stays in the inbox for the
+// next start.
+func (s *Service) Answer(ctx context.Context, m Message, received uint64, to Address) ([]Outgoing, error) {
+	mb, durable := s.store.(Mailbox)
+	if !durable || to.Chat == "" {
+		replies, err := s.Handle(ctx, m)
+		return address(to, replies), err
+	}
+	if m.UserKey == "" {
+		return nil, ErrNoUser
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.admins[m.UserKey] && isCommand(m.Text, "stats") {
+		replies, err := s.stats(m)
+		if err != nil {
+			return address(to, replies), err
+		}
+		return s.Post(received, address(to, replies)...)
+	}
+	start := time.Now()
+	in := conversation.Input{Text: m.Text, Action: m.Action, LangHint: m.LangHint}
+	var d conversation.Decision
+	var lang conversation.Lang
+	letters, err := mb.Answer(m.UserKey, received, func(u *conversation.User, _ bool) (bool, []store.Letter, error) {
+		d = s.engine.Handle(u, in)
+		lang = u.Lang
+		out, err := letters(address(to, d.Replies))
+		return d.Forget, out, err
+	})
+	if err != nil {
+		s.observe(m, start, conversation.Decision{}, err)
+		return address(to, []Reply{s.engine.Apology(lang, m.LangHint)}), fmt.Errorf("handle message for %s: %w", m.UserKey, err)
+	}
+	s.handled(m, start, d)
+	return outgoing(letters)
+}
+
+// Post queues replies that change no user (a notice to a group, an
+// unreadable message), taking inbox entry received out with them; with no
+// replies it only takes the entry out.
+func (s *Service) Post(received uint64, out ...Outgoing) ([]Outgoing, error) {
+	mb, ok := s.store.(Mailbox)
+	if !ok {
+		return out, nil
+	}
+	ls, err := letters(out)
+	if err != nil {
+		return out, err
+	}
+	queued, err := mb.Post(received, ls)
+	if err != nil {
+		return out, fmt.Errorf("queue replies: %w", err)
+	}
+	return outgoing(queued)
+}
+
+// Sent takes a reply out of the outbox once the network accepted it, or
+// refused it for good.
+func (s *Service) Sent(o Outgoing) error {
+	mb, ok := s.store.(Mailbox)
+	if !ok || o.ID == 0 {
+		return nil
+	}
+	return mb.Sent(store.Letter{Seq: o.ID, Chat: o.To.Chat})
+}
+
+// Outbox returns the replies not yet accepted to the chats whose names
+// start with prefix ("tg:"), chat by chat and in order: a front end sends
+// them first when it starts.
+func (s *Service) Outbox(prefix string) ([]Outgoing, error) {
+	mb, ok := s.store.(Mailbox)
+	if !ok {
+		return nil, nil
+	}
+	ls, err := mb.Outbox(prefix)
+	if err != nil {
+		return nil, err
+	}
+	return outgoing(ls)
+}
+
+func address(to Address, replies []Reply) []Outgoing {
+	out := make([]Outgoing, len(replies))
+	for i, r := range replies {
+		out[i] = Outgoing{To: to, Reply: r}
+	}
+	return out
+}
+
+func letters(out []Outgoing) ([]store.Letter, error) {
+	ls := make([]store.Letter, len(out))
+	for i, o := range out {
+		if o.Txn == "" {
+			o.Txn = rand.Text()
+		}
+		data, err := json.Marshal(o)
+		if err != nil {
+			return nil, fmt.Errorf("encode reply: %w", err)
+		}
+		ls[i] = store.Letter{Chat: o.To.Chat, Data: data}
+	}
+	return ls, nil
+}
+
+func outgoing(ls []store.Letter) ([]Outgoing, error) {
+	out := make([]Outgoing, len(ls))
+	for i, l := range ls {
+		if err := json.Unmarshal(l.Data, &out[i]); err != nil {
+			return nil, fmt.Errorf("decode reply %d: %w", l.Seq, store.ErrCorrupt)
+		}
+		out[i].ID = l.Seq
+		out[i].To.Chat = l.Chat
+	}
+	return out, nil
+}

@@ -1,0 +1,379 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/clavebot/clavebot/conversation"
+)
+
+// Mail is what passes through the store between a chat network and the
+// conversation: the inbox holds each update a network handed over until
+// it is handled, the outbox each reply until the network accepted it.
+var (
+	bucketInbox  = []byte("inbox")
+	bucketOutbox = []byte("outbox")
+	bucketSeen   = []byte("seen")
+)
+
+// SeenFor is how long the id of a received update is remembered, so that
+// a network delivering it again (a webhook retried after a crash, a poll
+// repeated before its confirmation) does not get it handled twice.
+// Telegram gives up redelivering well within a day.
+const SeenFor = 48 * time.Hour
+
+// Received is one update a chat network handed over.
+type Received struct {
+	// Seq is the inbox's number for it, set by Receive: the order in
+	// which updates arrived.
+	Seq uint64
+	// Source names the network ("tg", "mx"), ID the update or event in
+	// it; together they make a repeat recognisable.
+	Source string
+	ID     string
+	// Data is the update as the network sent it.
+	Data []byte
+}
+
+// Letter is one reply waiting in the outbox.
+type Letter struct {
+	// Seq orders the letters: within a chat they go out in Seq order.
+	Seq uint64
+	// Chat is the front end's name for where the letter goes ("tg:123").
+	Chat string
+	Data []byte
+}
+
+type inboxRecord struct {
+	Source string `json:"s"`
+	ID     string `json:"i"`
+	Data   []byte `json:"d"`
+}
+
+// Receive puts updates into the inbox in one transaction and returns the
+// ones it had not seen before, numbered in the order given. An update
+// counts as received once Receive returned: only then may the network be
+// told so.
+func (db *DB) Receive(updates []Received, now time.Time) ([]Received, error) {
+	var fresh []Received
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		fresh = fresh[:0]
+		inbox, seen := tx.Bucket(bucketInbox), tx.Bucket(bucketSeen)
+		if inbox == nil || seen == nil {
+			return errNoMailBuckets
+		}
+		stamp := binary.BigEndian.AppendUint64(nil, uint64(now.Unix()))
+		for _, r := range updates {
+			sk := seenKey(r.Source, r.ID)
+			if seen.Get(sk) != nil {
+				continue
+			}
+			if err := seen.Put(sk, stamp); err != nil {
+				return fmt.Errorf("mark seen: %w", err)
+			}
+			seq, err := inbox.NextSequence()
+			if err != nil {
+				return fmt.Errorf("inbox sequence: %w", err)
+			}
+			v, err := json.Marshal(inboxRecord{Source: r.Source, ID: r.ID, Data: r.Data})
+			if err != nil {
+				return fmt.Errorf("encode update: %w", err)
+			}
+			k := seqKey(seq)
+			if err := inbox.Put(k, db.seal.seal(k, v)); err != nil {
+				return fmt.Errorf("put update: %w", err)
+			}
+			r.Seq = seq
+			fresh = append(fresh, r)
+		}
+		return db.pruneSeen(seen, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: receive: %w", err)
+	}
+	return fresh, nil
+}
+
+// pruneSeen forgets, at most once an hour, the ids older than SeenFor.
+func (db *DB) pruneSeen(seen *bbolt.Bucket, now time.Time) error {
+	if now.Sub(db.seenPruned) < time.Hour {
+		return nil
+	}
+	cutoff := uint64(now.Add(-SeenFor).Unix())
+	var old [][]byte
+	err := seen.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || binary.BigEndian.Uint64(v) < cutoff {
+			old = append(old, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		if err := seen.Delete(k); err != nil {
+			return fmt.Errorf("prune seen: %w", err)
+		}
+	}
+	db.seenPruned = now
+	return nil
+}
+
+// Inbox returns the updates of source still waiting to be handled, in
+// the order they arrived: after a restart, they come before anything new.
+func (db *DB) Inbox(source string) ([]Received, error) {
+	var out []Received
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketInbox)
+		if b == nil {
+			return errNoMailBuckets
+		}
+		return b.ForEach(func(k, v []byte) error {
+			plain, err := db.seal.open(k, v)
+			if err != nil {
+				return fmt.Errorf("inbox record: %w", ErrCorrupt)
+			}
+			var r inboxRecord
+			if err := json.Unmarshal(plain, &r); err != nil {
+				return fmt.Errorf("inbox record of %d bytes: %w", len(plain), ErrCorrupt)
+			}
+			if r.Source == source {
+				out = append(out, Received{Seq: binary.BigEndian.Uint64(k), Source: r.Source, ID: r.ID, Data: r.Data})
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: read inbox: %w", err)
+	}
+	return out, nil
+}
+
+// Answer is Update for a message taken from the inbox: in the same
+// transaction it deletes inbox entry received (none when 0) and puts the
+// letters fn returns into the outbox. It returns those letters, numbered.
+// As with Update, fn may run more than once and must have no effects.
+func (db *DB) Answer(key string, received uint64, fn func(u *conversation.User, exists bool) (forget bool, out []Letter, err error)) ([]Letter, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	var queued []Letter
+	err := db.bolt.Batch(func(tx *bbolt.Tx) error {
+		var out []Letter
+		err := updateUser(tx, []byte(key), func(u *conversation.User, exists bool) (bool, error) {
+			forget, letters, err := fn(u, exists)
+			out = letters
+			return forget, err
+		})
+		if err != nil {
+			return err
+		}
+		queued, err = db.post(tx, received, out)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: answer: %w", err)
+	}
+	return queued, nil
+}
+
+// Post deletes inbox entry received (none when 0) and puts letters into
+// the outbox, in one transaction, for a message that changes no user (a
+// notice to a group) or needs no answer (then letters is empty).
+func (db *DB) Post(received uint64, letters []Letter) ([]Letter, error) {
+	var queued []Letter
+	err := db.bolt.Batch(func(tx *bbolt.Tx) error {
+		var err error
+		queued, err = db.post(tx, received, letters)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: post: %w", err)
+	}
+	return queued, nil
+}
+
+func (db *DB) post(tx *bbolt.Tx, received uint64, letters []Letter) ([]Letter, error) {
+	inbox, outbox := tx.Bucket(bucketInbox), tx.Bucket(bucketOutbox)
+	if inbox == nil || outbox == nil {
+		return nil, errNoMailBuckets
+	}
+	if received != 0 {
+		if err := inbox.Delete(seqKey(received)); err != nil {
+			return nil, fmt.Errorf("take from inbox: %w", err)
+		}
+	}
+	queued := make([]Letter, 0, len(letters))
+	for _, l := range letters {
+		if l.Chat == "" || len(l.Chat) > MaxKeyLen {
+			return nil, fmt.Errorf("letter to a chat name of %d bytes: %w", len(l.Chat), ErrBadKey)
+		}
+		seq, err := outbox.NextSequence()
+		if err != nil {
+			return nil, fmt.Errorf("outbox sequence: %w", err)
+		}
+		l.Seq = seq
+		k := letterKey(l.Chat, seq)
+		if err := outbox.Put(k, db.seal.seal(k, l.Data)); err != nil {
+			return nil, fmt.Errorf("put letter: %w", err)
+		}
+		queued = append(queued, l)
+	}
+	return queued, nil
+}
+
+// Sent takes letters out of the outbox once the network accepted them.
+func (db *DB) Sent(letters ...Letter) error {
+	err := db.bolt.Batch(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b == nil {
+			return errNoMailBuckets
+		}
+		for _, l := range letters {
+			if err := b.Delete(letterKey(l.Chat, l.Seq)); err != nil {
+				return fmt.Errorf("delete letter: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: sent: %w", err)
+	}
+	return nil
+}
+
+// Outbox returns the letters not yet accepted to the chats whose names
+// start with prefix, chat by chat, each chat's in order.
+func (db *DB) Outbox(prefix string) ([]Letter, error) {
+	var out []Letter
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b == nil {
+			return errNoMailBuckets
+		}
+		p := []byte(prefix)
+		c := b.Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			chat, seq, ok := splitLetterKey(k)
+			if !ok {
+				return fmt.Errorf("outbox key of %d bytes: %w", len(k), ErrCorrupt)
+			}
+			data, err := db.seal.open(k, v)
+			if err != nil {
+				return fmt.Errorf("letter: %w", ErrCorrupt)
+			}
+			out = append(out, Letter{Seq: seq, Chat: chat, Data: data})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: read outbox: %w", err)
+	}
+	return out, nil
+}
+
+// openMail makes sure the boxes can be read: with the key they were
+// sealed with, or, when they are empty, with a fresh key. Mail sealed
+// under a key that is gone (the key file was deleted, or a backup was
+// restored without it) cannot be read by anyone; it is dropped and
+// counted in Lost.
+func (db *DB) openMail() error {
+	keyPath := db.path + KeyFileSuffix
+	key, err := readMailKey(keyPath)
+	if err != nil {
+		return err
+	}
+	var sealed int
+	if err := db.bolt.View(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{bucketInbox, bucketOutbox} {
+			if b := tx.Bucket(name); b != nil {
+				sealed += b.Stats().KeyN
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if key != nil && sealed > 0 {
+		db.seal, err = newSealer(key)
+		if err != nil {
+			return err
+		}
+		return db.dropUnreadable()
+	}
+	db.lost = sealed
+	if sealed > 0 {
+		if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+			for _, name := range [][]byte{bucketInbox, bucketOutbox} {
+				if err := tx.DeleteBucket(name); err != nil && tx.Bucket(name) != nil {
+					return err
+				}
+				if _, err := tx.CreateBucket(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("clear unreadable mail: %w", err)
+		}
+	}
+	if key, err = newMailKey(keyPath); err != nil {
+		return err
+	}
+	db.seal, err = newSealer(key)
+	return err
+}
+
+// dropUnreadable removes mail that does not open with the current key,
+// which only a key file swapped by hand leaves behind.
+func (db *DB) dropUnreadable() error {
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{bucketInbox, bucketOutbox} {
+			b := tx.Bucket(name)
+			var bad [][]byte
+			if err := b.ForEach(func(k, v []byte) error {
+				if _, err := db.seal.open(k, v); err != nil {
+					bad = append(bad, k)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			for _, k := range bad {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+				db.lost++
+			}
+		}
+		return nil
+	})
+}
+
+// Lost is how many updates and replies Open found sealed under a key that
+// is gone, and dropped.
+func (db *DB) Lost() int { return db.lost }
+
+func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+func seenKey(source, id string) []byte {
+	return append(append([]byte(source), 0), id...)
+}
+
+func letterKey(chat string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(chat), 0), seq)
+}
+
+func splitLetterKey(k []byte) (chat string, seq uint64, ok bool) {
+	if len(k) < 10 || k[len(k)-9] != 0 {
+		return "", 0, false
+	}
+	return string(k[:len(k)-9]), binary.BigEndian.Uint64(k[len(k)-8:]), true
+}
+
+var errNoMailBuckets = fmt.Errorf("mail buckets missing")

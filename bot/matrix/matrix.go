@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (_ *Front
 		concurrency: 64, typingAfter: 300 * time.Millisecond,
 		sendLocks: map[id.RoomID]*sync.Mutex{},
 		pending:   map[id.EventID]chan decrypted{}, noticed: map[id.RoomID]time.Time{},
-		inbox:     map[id.EventID]uint64{},
+		inbox: map[id.EventID]uint64{},
 	}
 	for _, o := range opts {
 		o(f)

@@ -33,10 +33,16 @@ type Message struct {
 	Action string
 	// LangHint is the language the platform reports for the user.
 	LangHint string
+	// Received is the message's number in the inbox; 0 when it did not
+	// come through one (the terminal).
+	Received uint64
+	// To is where its replies go; with no Chat they are not queued.
+	To Address
 }
 
-// Handler handles one message and returns the replies to send, in order.
-type Handler func(ctx context.Context, m Message) ([]Reply, error)
+// Handler handles one message and returns the replies to send, in order
+// (Service.Answer is the one front ends chain middleware around).
+type Handler func(ctx context.Context, m Message) ([]Outgoing, error)
 
 // Middleware wraps a Handler, in the style of net/http middleware.
 type Middleware func(next Handler) Handler
@@ -217,16 +223,28 @@ func (s *Service) observe(m Message, start time.Time, d conversation.Decision, e
 		Topic: d.Topic, NotUnderstood: d.NotUnderstood, Err: err})
 }
 
+// Apologizer queues the apology for a message that could not be handled.
+type Apologizer interface {
+	Apology(langHint string) Reply
+	Post(received uint64, out ...Outgoing) ([]Outgoing, error)
+}
+
 // Recover turns a panic while handling one message into a logged error and
-// a calm apology, so one bad message never takes the process down.
-func Recover(engine *conversation.Engine, log *slog.Logger) Middleware {
+// a calm apology, so one bad message never takes the process down. The
+// message leaves the inbox with the apology: handled again, it would fail
+// again.
+func Recover(a Apologizer, log *slog.Logger) Middleware {
 	return func(next Handler) Handler {
-		return func(ctx context.Context, m Message) (replies []Reply, err error) {
+		return func(ctx context.Context, m Message) (out []Outgoing, err error) {
 			defer func() {
 				if r := recover(); r != nil {
 					log.Error("panic while handling a message", "user", m.UserKey, "panic", r, "stack", string(debug.Stack()))
-					replies = []Reply{engine.Apology("", m.LangHint)}
 					err = fmt.Errorf("panic while handling a message: %v", r)
+					apology := Outgoing{To: m.To, Reply: a.Apology(m.LangHint)}
+					var qerr error
+					if out, qerr = a.Post(m.Received, apology); qerr != nil {
+						out, err = []Outgoing{apology}, errors.Join(err, qerr)
+					}
 				}
 			}()
 			return next(ctx, m)

@@ -17,36 +17,13 @@ import (
 
 	"github.com/clavebot/clavebot/bot"
 	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/internal/testkit"
 	"github.com/clavebot/clavebot/store"
 )
 
-var (
-	engineOnce sync.Once
-	engine     *conversation.Engine
-)
+func mustEngine(testing.TB) *conversation.Engine { return testkit.FixedEngine() }
 
-func mustEngine(tb testing.TB) *conversation.Engine {
-	tb.Helper()
-	engineOnce.Do(func() {
-		cat, err := conversation.LoadCatalog()
-		if err != nil {
-			panic(err)
-		}
-		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-		engine = conversation.NewEngine(cat, conversation.WithClock(func() time.Time { return now }))
-	})
-	return engine
-}
-
-func mustOpen(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(filepath.Join(tb.TempDir(), "bot.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
+func mustOpen(tb testing.TB) *store.DB { return testkit.OpenStore(tb) }
 
 func say(t *testing.T, svc *bot.Service, key, text string) []bot.Reply {
 	t.Helper()
@@ -238,10 +215,24 @@ func TestMessageWithoutUser(t *testing.T) {
 func TestRecoverTurnsPanicIntoApology(t *testing.T) {
 	var logged bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logged, nil))
-	h := bot.Chain(func(context.Context, bot.Message) ([]bot.Reply, error) { panic("boom") }, bot.Recover(mustEngine(t), log))
-	replies, err := h(context.Background(), bot.Message{UserKey: "tg:1", LangHint: "en"})
-	if err == nil || len(replies) != 1 || !strings.Contains(replies[0].Text, "Sorry") {
-		t.Fatalf("replies %+v err %v", replies, err)
+	db := mustOpen(t)
+	svc := bot.NewService(db, mustEngine(t))
+	got, err := svc.Receive([]bot.Received{{Source: "tg", ID: "1", Data: []byte("{}")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := bot.Chain(func(context.Context, bot.Message) ([]bot.Outgoing, error) { panic("boom") }, bot.Recover(svc, log))
+	out, err := h(context.Background(), bot.Message{UserKey: "tg:1", LangHint: "en", Received: got[0].Seq, To: bot.Address{Chat: "tg:1"}})
+	if err == nil || len(out) != 1 || !strings.Contains(out[0].Reply.Text, "Sorry") || out[0].ID == 0 {
+		t.Fatalf("out %+v err %v", out, err)
+	}
+	// The message that panicked leaves the inbox, or every start would
+	// panic on it again; the apology waits in the outbox.
+	if left, _ := svc.Inbox("tg"); len(left) != 0 {
+		t.Errorf("inbox after the panic: %+v", left)
+	}
+	if queued, _ := svc.Outbox("tg:"); len(queued) != 1 {
+		t.Errorf("outbox after the panic: %+v", queued)
 	}
 	if !strings.Contains(logged.String(), "boom") {
 		t.Errorf("panic not logged: %s", logged.String())

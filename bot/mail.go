@@ -75,13 +75,14 @@ func (s *Service) Inbox(source string) ([]Received, error) {
 	return nil, nil
 }
 
-// Answer handles message m, received as inbox entry received (0 when it
-// never went through the inbox), and queues its replies to the address:
+// Answer handles message m, received as inbox entry m.Received (0 when
+// it never went through the inbox), and queues its replies to m.To:
 // the user's new state, the inbox entry's removal and the replies commit
 // together. On a storage failure nothing is committed; the apology to send
 // comes back with the error, and the message stays in the inbox for the
 // next start.
-func (s *Service) Answer(ctx context.Context, m Message, received uint64, to Address) ([]Outgoing, error) {
+func (s *Service) Answer(ctx context.Context, m Message) ([]Outgoing, error) {
+	received, to := m.Received, m.To
 	mb, durable := s.store.(Mailbox)
 	if !durable || to.Chat == "" {
 		replies, err := s.Handle(ctx, m)
@@ -195,4 +196,27 @@ func outgoing(ls []store.Letter) ([]Outgoing, error) {
 		out[i].To.Chat = l.Chat
 	}
 	return out, nil
+}
+
+// Resend sends the replies left in the outbox to the chats whose names
+// start with prefix, through deliver: each chat's in order, the chats in
+// parallel on serial. It returns, with their number, once all went out, so
+// that nothing handled afterwards can overtake them.
+func Resend(outbox func(prefix string) ([]Outgoing, error), prefix string, serial *Serializer, deliver func([]Outgoing)) (int, error) {
+	pending, err := outbox(prefix)
+	if err != nil {
+		return 0, fmt.Errorf("read the outbox: %w", err)
+	}
+	n := len(pending)
+	for len(pending) > 0 {
+		k := 1
+		for k < len(pending) && pending[k].To.Chat == pending[0].To.Chat {
+			k++
+		}
+		chat := pending[:k]
+		serial.Do(chat[0].To.Chat, func() { deliver(chat) })
+		pending = pending[k:]
+	}
+	serial.Wait()
+	return n, nil
 }

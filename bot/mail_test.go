@@ -25,7 +25,7 @@ func TestARepeatedUpdateIsHandledOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range fresh {
-			out, err := svc.Answer(context.Background(), m, r.Seq, to)
+			out, err := svc.Answer(context.Background(), bot.Message{UserKey: m.UserKey, Text: m.Text, Received: r.Seq, To: to})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -55,9 +55,6 @@ func NewEngine(cat *Catalog, opts ...Option) *Engine {
 // typo index), so that a running bot's first user does not wait for it.
 func (e *Engine) Warm() { e.ip.Warm() }
 
-// Catalog returns the engine's content.
-func (e *Engine) Catalog() *Catalog { return e.cat }
-
 // Decision is what the engine decided for one input.
 type Decision struct {
 	Replies []Reply

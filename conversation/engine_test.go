@@ -281,7 +281,7 @@ func TestReplyLanguage(t *testing.T) {
 func TestEveryTopicAnswersInBothLanguages(t *testing.T) {
 	now := start
 	e := newEngine(t, &now)
-	for _, tp := range e.Catalog().Topics() {
+	for _, tp := range mustCatalog(t).Topics() {
 		for _, l := range conversation.Langs {
 			u := conversation.User{Lang: l, LangChosen: true, Created: now}
 			dec := e.Handle(&u, conversation.Input{Action: "topic:" + tp.ID})

@@ -39,7 +39,7 @@ func firstReply(e *conversation.Engine, id string, l conversation.Lang, caseKey 
 func TestFactsInFirstReplies(t *testing.T) {
 	now := start
 	e := newEngine(t, &now)
-	ft, err := content.LoadFacts(e.Catalog())
+	ft, err := content.LoadFacts(mustCatalog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ const screenRunes = 1000
 func TestFirstRepliesFitAScreen(t *testing.T) {
 	now := start
 	e := newEngine(t, &now)
-	for _, tp := range e.Catalog().Topics() {
+	for _, tp := range mustCatalog(t).Topics() {
 		for _, l := range conversation.Langs {
 			u := conversation.User{Lang: l, LangChosen: true, Created: start, LastSeen: start}
 			for i, r := range e.Handle(&u, conversation.Input{Action: "topic:" + tp.ID}).Replies {

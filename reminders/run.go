@@ -2,23 +2,23 @@ package reminders
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 
 	"github.com/robfig/cron/v3"
 )
 
-// DefaultSpec is the sweep schedule when CLAVEBOT_REMINDER_SPEC is unset.
+// DefaultSpec is the sweep schedule a deployment gets unless it sets one.
 const DefaultSpec = "@every 1m"
 
 // Run sweeps once at once (catching up on what fell due while the bot was
-// down) and then on spec until ctx ends. A sweep still running when the
+// down) and then on sched until ctx ends (cron.ParseStandard makes one). A sweep still running when the
 // next is due makes that one skip, and a panic in a sweep is logged
 // without stopping the schedule. Run returns once the running sweep, if
 // any, has finished.
-func Run(ctx context.Context, s *Sweeper, spec string) error {
-	if spec == "" {
-		spec = DefaultSpec
+func Run(ctx context.Context, s *Sweeper, sched cron.Schedule) error {
+	if sched == nil {
+		return errors.New("reminders: no schedule")
 	}
 	logger := cronLogger{s.log}
 	job := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(func() {
@@ -26,10 +26,6 @@ func Run(ctx context.Context, s *Sweeper, spec string) error {
 			s.log.Error("reminders: sweep", "err", err)
 		}
 	}))
-	sched, err := cron.ParseStandard(spec)
-	if err != nil {
-		return fmt.Errorf("CLAVEBOT_REMINDER_SPEC %q: %w", spec, err)
-	}
 	c := cron.New(cron.WithLogger(logger))
 	c.Schedule(sched, job)
 	c.Start()

@@ -43,11 +43,6 @@ func WithClock(now func() time.Time) Option { return func(s *Sweeper) { s.now = 
 // WithLogger sets the logger; the default discards.
 func WithLogger(l *slog.Logger) Option { return func(s *Sweeper) { s.log = l } }
 
-// WithSendTimeout bounds the delivery of one reminder, 429 waits
-// included (default 2 minutes); past it the reminder waits for the next
-// sweep.
-func WithSendTimeout(d time.Duration) Option { return func(s *Sweeper) { s.timeout = d } }
-
 // Route sends the reminders of users whose key starts with prefix ("tg:")
 // through d.
 func Route(prefix string, d bot.Deliverer) Option {

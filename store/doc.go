@@ -23,6 +23,12 @@ both identify a person.
 	  "schema"           big-endian uint32: the schema version of the file
 	users                bucket
 	  <user key>         {"v":<schema version>,"user":<conversation.User as JSON>}
+	inbox                bucket: updates a chat network handed over, not yet handled
+	  <big-endian seq>   sealed {"s":<network>,"i":<update id>,"d":<update as sent>}
+	outbox               bucket: replies not yet accepted by the network
+	  <chat> 0x00 <seq>  sealed <reply>
+	seen                 bucket: ids of updates received in the last SeenFor
+	  <network> 0x00 <id> big-endian Unix seconds
 
 Keys are the user key's bytes, so a cursor walks users in key order and one
 front end's users form a contiguous range that ForEachPrefix reaches with a
@@ -64,8 +70,25 @@ one, so a busy bot pays one fsync for many messages instead of one each. The
 price is that Batch may call a transaction function more than once (when
 another function in the same batch fails, the batch is retried without it), so
 the function passed to Update must depend only on its arguments and have no
-other effects. A lone Update waits up to bbolt's MaxBatchDelay (10ms) for
-company before it commits.
+other effects. A lone Update waits up to MaxBatchDelay (set to 1ms here,
+bbolt's default is 10ms) for company before it commits.
+
+# Inbox and outbox
+
+Receive writes a batch of updates to the inbox in one transaction; a network
+may be told they arrived only after it returned. Answer handles one of them:
+the user's change, the removal of the inbox entry and the replies it queues in
+the outbox commit together. Sent removes a reply once the network accepted it.
+A crash therefore leaves each update either in the inbox (not handled) or
+answered in the outbox (not all sent), never neither. The seen bucket makes a
+repeated delivery of an update that was already handled a no-op.
+
+What waits in the boxes is what people typed and the answers to it, so it is
+sealed with AES-256-GCM under a key in a file beside the database
+(KeyFileSuffix). Open replaces the key whenever both boxes are empty: what was
+written under the old key, including the bytes bbolt leaves on free pages,
+cannot be read any more. Mail under a key file that is gone is dropped and
+counted by Lost.
 
 User, Users and ForEachPrefix use read-only transactions, which bbolt runs
 concurrently with each other and with the writer.

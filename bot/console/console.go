@@ -37,6 +37,9 @@ type Chat struct {
 	// Errors receives handling errors for logging; the user sees the
 	// handler's apology instead.
 	Errors func(error)
+	// Width wraps replies at word boundaries to that many columns (the
+	// terminal's); 0 leaves them unwrapped.
+	Width int
 	// FileDir is where files that come with replies (a calendar event)
 	// are written; the chat prints each path. Empty: the working
 	// directory.
@@ -75,9 +78,13 @@ func (c *Chat) Run(ctx context.Context) error {
 
 func (c *Chat) send(ctx context.Context, m bot.Message) error {
 	m.UserKey, m.LangHint = UserKey, c.LangHint
-	replies, err := c.Handler(ctx, m)
+	out, err := c.Handler(ctx, m)
 	if err != nil && c.Errors != nil {
 		c.Errors(err)
+	}
+	replies := make([]bot.Reply, len(out))
+	for i, o := range out {
+		replies[i] = o.Reply
 	}
 	if ctx.Err() != nil {
 		return nil
@@ -95,7 +102,7 @@ func (c *Chat) send(ctx context.Context, m bot.Message) error {
 		}
 		replies[i].Text += "\n→ " + path
 	}
-	return Print(c.Out, replies)
+	return PrintWrapped(c.Out, replies, c.Width)
 }
 
 // SaveFile writes f into dir under its own name, readable by the user
@@ -117,16 +124,19 @@ func SaveFile(dir string, f *bot.File) (string, error) {
 
 // Print writes replies as plain text: the text, then each link as
 // "Title: URL", then each button as "[n] Label", and a blank line.
-func Print(w io.Writer, replies []bot.Reply) error {
+func Print(w io.Writer, replies []bot.Reply) error { return PrintWrapped(w, replies, 0) }
+
+// PrintWrapped is Print with every line wrapped to width (see Wrap).
+func PrintWrapped(w io.Writer, replies []bot.Reply, width int) error {
 	var b strings.Builder
 	for _, r := range replies {
-		b.WriteString(r.Text)
+		b.WriteString(Wrap(r.Text, width))
 		b.WriteString("\n")
 		for _, l := range r.Links {
-			b.WriteString("→ " + l.Title + ": " + l.URL + "\n")
+			b.WriteString(Wrap("→ "+l.Title+": "+l.URL, width) + "\n")
 		}
 		for i, btn := range r.Buttons {
-			b.WriteString("[" + strconv.Itoa(i+1) + "] " + btn.Label + "\n")
+			b.WriteString(Wrap("["+strconv.Itoa(i+1)+"] "+btn.Label, width) + "\n")
 		}
 		b.WriteString("\n")
 	}

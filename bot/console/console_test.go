@@ -13,7 +13,21 @@ import (
 )
 
 // echo answers each message with its text or action and two buttons.
-func echo(_ context.Context, m bot.Message) ([]bot.Reply, error) {
+// replies makes a handler of a function returning plain replies.
+func replies(f func(context.Context, bot.Message) ([]bot.Reply, error)) bot.Handler {
+	return func(ctx context.Context, m bot.Message) ([]bot.Outgoing, error) {
+		rs, err := f(ctx, m)
+		out := make([]bot.Outgoing, len(rs))
+		for i, r := range rs {
+			out[i] = bot.Outgoing{To: m.To, Reply: r}
+		}
+		return out, err
+	}
+}
+
+var echo = replies(echoReplies)
+
+func echoReplies(_ context.Context, m bot.Message) ([]bot.Reply, error) {
 	if m.Text == "fail" {
 		return []bot.Reply{{Text: "sorry"}}, errors.New("broken")
 	}
@@ -73,9 +87,9 @@ func TestCancelledChatStops(t *testing.T) {
 func TestFilesAreSavedAndTheirPathPrinted(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	withFile := func(context.Context, bot.Message) ([]bot.Reply, error) {
+	withFile := replies(func(context.Context, bot.Message) ([]bot.Reply, error) {
 		return []bot.Reply{{Text: "here", File: &bot.File{Name: "../../event.ics", MIME: "text/calendar", Data: []byte("BEGIN:VCALENDAR\r\n")}}}, nil
-	}
+	})
 	c := &console.Chat{In: strings.NewReader("calendar\n"), Out: &out, Handler: withFile, FileDir: dir}
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)

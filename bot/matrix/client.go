@@ -34,7 +34,7 @@ var syncFilter = mautrix.Filter{
 func (f *FrontEnd) newClient() (*mautrix.Client, error) {
 	cli, err := mautrix.NewClient(f.cfg.Homeserver, id.UserID(f.cfg.UserID), "")
 	if err != nil {
-		return nil, fmt.Errorf("matrix: MATRIX_HOMESERVER: %w", err)
+		return nil, fmt.Errorf("matrix: homeserver address: %w", err)
 	}
 	cli.Client = &http.Client{
 		Timeout: 3 * time.Minute,
@@ -52,7 +52,7 @@ func (f *FrontEnd) newClient() (*mautrix.Client, error) {
 	cli.IgnoreRateLimit = true
 	cli.Log = newZerolog(f.log, func() []string { return []string{f.cfg.Password, f.cfg.AccessToken, cli.AccessToken} })
 	filter := syncFilter
-	syncer := &syncer{DefaultSyncer: mautrix.NewDefaultSyncer(), log: f.log, redact: f.redact}
+	syncer := &syncer{DefaultSyncer: mautrix.NewDefaultSyncer(), log: f.log, redact: func(err error) string { return f.redact(err).Error() }}
 	syncer.FilterJSON = &filter
 	cli.Syncer = syncer
 	cli.Store = f.state
@@ -76,13 +76,13 @@ func (f *FrontEnd) login(ctx context.Context) error {
 		who, err := cli.Whoami(ctx)
 		switch {
 		case errors.Is(err, mautrix.MUnknownToken), errors.Is(err, mautrix.MForbidden):
-			return fmt.Errorf("%w: check MATRIX_ACCESS_TOKEN (%s)", ErrBadCredentials, f.redact(err))
+			return fmt.Errorf("%w: the access token (%w)", ErrBadCredentials, f.redact(err))
 		case err != nil:
-			return fmt.Errorf("matrix: cannot reach the homeserver: %s", f.redact(err))
+			return fmt.Errorf("matrix: cannot reach the homeserver: %w", f.redact(err))
 		case f.cfg.UserID != "" && who.UserID != id.UserID(f.cfg.UserID):
-			return fmt.Errorf("matrix: MATRIX_ACCESS_TOKEN belongs to %s, not to MATRIX_USER_ID %s", who.UserID, f.cfg.UserID)
+			return fmt.Errorf("matrix: the access token belongs to %s, not to the configured user %s", who.UserID, f.cfg.UserID)
 		case who.DeviceID == "":
-			return errors.New("matrix: the access token has no device; encryption needs one (log in with MATRIX_PASSWORD instead)")
+			return errors.New("matrix: the access token has no device; encryption needs one (log in with the password instead)")
 		}
 		cli.UserID, cli.DeviceID = who.UserID, who.DeviceID
 		if err := f.state.bind(cli.UserID); err != nil {
@@ -107,11 +107,11 @@ func (f *FrontEnd) login(ctx context.Context) error {
 	})
 	switch {
 	case errors.Is(err, mautrix.MForbidden), errors.Is(err, mautrix.MUnknownToken), errors.Is(err, mautrix.MUserDeactivated):
-		return fmt.Errorf("%w: check MATRIX_USER_ID and MATRIX_PASSWORD (%s)", ErrBadCredentials, f.redact(err))
+		return fmt.Errorf("%w: the user ID and password (%w)", ErrBadCredentials, f.redact(err))
 	case err != nil:
-		return fmt.Errorf("matrix: log in: %s", f.redact(err))
+		return fmt.Errorf("matrix: log in: %w", f.redact(err))
 	case cli.UserID != id.UserID(f.cfg.UserID):
-		return fmt.Errorf("matrix: logged in as %s, but MATRIX_USER_ID is %s", cli.UserID, f.cfg.UserID)
+		return fmt.Errorf("matrix: logged in as %s, but the configured user is %s", cli.UserID, f.cfg.UserID)
 	}
 	return f.state.setDevice(cli.DeviceID)
 }

@@ -78,12 +78,12 @@ func (f *FrontEnd) crossSign(ctx context.Context, key []byte) error {
 		f.log.Warn("matrix: the account has cross-signing keys that the bot does not hold, so it cannot sign its device: verify the device from another session of the bot's account")
 		return nil
 	case f.cfg.Password == "":
-		f.log.Warn("matrix: the device is not cross-signed, so clients show its messages as unverified and may not share their keys with it; cross-signing needs the password once: start once with MATRIX_PASSWORD set as well")
+		f.log.Warn("matrix: the device is not cross-signed, so clients show its messages as unverified and may not share their keys with it; cross-signing needs the password once: start once with the password configured as well")
 		return nil
 	}
 	recovery, keys, err := mach.GenerateAndUploadCrossSigningKeysWithPassword(ctx, f.cfg.Password, "")
 	if err != nil {
-		return fmt.Errorf("matrix: set up cross-signing: %s", f.redact(err))
+		return fmt.Errorf("matrix: set up cross-signing: %w", f.redact(err))
 	}
 	if err := f.saveSeeds(ctx, key, keys.Seeds()); err != nil {
 		return err
@@ -92,7 +92,7 @@ func (f *FrontEnd) crossSign(ctx context.Context, key []byte) error {
 		return err
 	}
 	if err := mach.SignOwnMasterKey(ctx); err != nil {
-		return fmt.Errorf("matrix: sign the master key: %s", f.redact(err))
+		return fmt.Errorf("matrix: sign the master key: %w", f.redact(err))
 	}
 	path, err := writeRecoveryKey(f.cfg.StateDir, recovery)
 	if err != nil {
@@ -105,7 +105,7 @@ func (f *FrontEnd) crossSign(ctx context.Context, key []byte) error {
 func (f *FrontEnd) signOwnDevice(ctx context.Context) error {
 	mach := f.crypto.Machine()
 	if err := mach.SignOwnDevice(ctx, mach.OwnIdentity()); err != nil {
-		return fmt.Errorf("matrix: sign the device: %s", f.redact(err))
+		return fmt.Errorf("matrix: sign the device: %w", f.redact(err))
 	}
 	f.log.Info("matrix: signed the device with the account's self-signing key", "device", f.cli.DeviceID)
 	return nil
@@ -117,7 +117,7 @@ func (f *FrontEnd) ownTrust(ctx context.Context) (trustState, error) {
 	me, dev := f.cli.UserID, f.cli.DeviceID
 	resp, err := f.cli.QueryKeys(ctx, &mautrix.ReqQueryKeys{DeviceKeys: mautrix.DeviceKeysRequest{me: mautrix.DeviceIDList{dev}}})
 	if err != nil {
-		return trustState{}, fmt.Errorf("matrix: query own keys: %s", f.redact(err))
+		return trustState{}, fmt.Errorf("matrix: query own keys: %w", f.redact(err))
 	}
 	var st trustState
 	msk, ok := resp.MasterKeys[me]

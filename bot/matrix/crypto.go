@@ -105,7 +105,7 @@ func setupCrypto(ctx context.Context, cli *mautrix.Client, db *dbutil.Database, 
 	// fresh account instead.
 	helper.DBAccountID = cli.DeviceID.String()
 	if err := helper.Init(ctx); err != nil {
-		return nil, nil, fmt.Errorf("matrix: set up encryption (if MATRIX_PICKLE_KEY changed, it must be the one the crypto store was created with): %w", err)
+		return nil, nil, fmt.Errorf("matrix: set up encryption (if the pickle key changed, it must be the one the crypto store was created with): %w", err)
 	}
 	states, ok := cli.StateStore.(*sqlstatestore.SQLStateStore)
 	if !ok {

@@ -17,7 +17,7 @@
 //
 // Next to the bbolt file the front end keeps a small JSON state file
 // (device ID, sync token, filter ID, each user's direct chat for
-// reminders), the crypto store and, unless MATRIX_PICKLE_KEY is set, the
+// reminders), the crypto store and, unless Config.PickleKey is set, the
 // key that encrypts the crypto store. The sync token makes a restart
 // resume where it stopped: nothing is answered twice, and what arrived
 // while the bot was down is answered then. The timeline of the very first

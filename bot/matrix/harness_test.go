@@ -3,7 +3,6 @@
 package matrix_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"github.com/clavebot/clavebot/bot/matrix"
 	"github.com/clavebot/clavebot/bot/matrix/dendritetest"
 	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/internal/testkit"
 	"github.com/clavebot/clavebot/store"
 )
 
@@ -34,21 +34,7 @@ const (
 	wait        = 30 * time.Second
 )
 
-var (
-	engineOnce sync.Once
-	engine     *conversation.Engine
-)
-
-func mustEngine() *conversation.Engine {
-	engineOnce.Do(func() {
-		cat, err := conversation.LoadCatalog()
-		if err != nil {
-			panic(err)
-		}
-		engine = conversation.NewEngine(cat)
-	})
-	return engine
-}
+func mustEngine() *conversation.Engine { return testkit.Engine() }
 
 // needServer skips under -short: these tests run a real Dendrite.
 func needServer(tb testing.TB) {
@@ -59,22 +45,7 @@ func needServer(tb testing.TB) {
 }
 
 // syncBuffer is a log destination safe for the front end's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testkit.LogBuffer
 
 // account is the bot's Matrix account and the files it keeps: a restart
 // reuses both.

@@ -119,21 +119,12 @@ func (f *FrontEnd) drop(seq uint64) {
 // messages left in the inbox, in their order, before syncing: encrypted
 // ones are decrypted now, waiting for their keys as a fresh one would.
 func (f *FrontEnd) resume(ctx context.Context) error {
-	pending, err := f.svc.Outbox(KeyPrefix + "!")
+	n, err := bot.Resend(f.svc.Outbox, KeyPrefix+"!", f.serial, f.deliver)
 	if err != nil {
-		return fmt.Errorf("matrix: read the outbox: %w", err)
+		return fmt.Errorf("matrix: %w", err)
 	}
-	if len(pending) > 0 {
-		f.log.Info("matrix: sending replies queued before a restart", "replies", len(pending))
-	}
-	for len(pending) > 0 {
-		n := 1
-		for n < len(pending) && pending[n].To.Chat == pending[0].To.Chat {
-			n++
-		}
-		chat := pending[:n]
-		f.serial.Do(chat[0].To.Chat, func() { f.deliver(chat) })
-		pending = pending[n:]
+	if n > 0 {
+		f.log.Info("matrix: sent the replies queued before a restart", "replies", n)
 	}
 	left, err := f.svc.Inbox(source)
 	if err != nil {

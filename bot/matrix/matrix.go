@@ -28,7 +28,7 @@ import (
 type Service interface {
 	Receive(updates []bot.Received) ([]bot.Received, error)
 	Inbox(source string) ([]bot.Received, error)
-	Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error)
+	Answer(ctx context.Context, m bot.Message) ([]bot.Outgoing, error)
 	Post(received uint64, out ...bot.Outgoing) ([]bot.Outgoing, error)
 	Sent(o bot.Outgoing) error
 	Outbox(prefix string) ([]bot.Outgoing, error)
@@ -38,16 +38,16 @@ type Service interface {
 	Unreadable() bot.Reply
 }
 
-// Config is the Matrix part of the environment.
+// Config is the Matrix account.
 type Config struct {
-	Homeserver string // MATRIX_HOMESERVER, the client API base URL
-	UserID     string // MATRIX_USER_ID, "@clavebot:example.org"
-	// Password logs in (MATRIX_PASSWORD) and the device it creates is
-	// reused on every start; AccessToken (MATRIX_ACCESS_TOKEN) is used
+	Homeserver string // the client API base URL
+	UserID     string // "@clavebot:example.org"
+	// Password logs in and the device it creates is
+	// reused on every start; AccessToken is used
 	// as it is, with the device it belongs to.
 	Password    string
 	AccessToken string
-	// PickleKey encrypts the encryption keys at rest (MATRIX_PICKLE_KEY);
+	// PickleKey encrypts the encryption keys at rest;
 	// when empty one is generated once and kept in StateDir.
 	PickleKey string
 	// StateDir holds the front end's files, next to the bbolt file; the
@@ -118,9 +118,6 @@ type Option func(*FrontEnd)
 
 // WithLogger sets the logger; the default discards.
 func WithLogger(l *slog.Logger) Option { return func(f *FrontEnd) { f.log = l } }
-
-// WithConcurrency bounds how many users are handled at once (default 64).
-func WithConcurrency(n int) Option { return func(f *FrontEnd) { f.concurrency = max(1, n) } }
 
 // WithTypingAfter sets how long an answer may take before the user sees
 // the bot typing (default 300ms); most answers are faster, and a typing
@@ -193,14 +190,14 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (_ *Front
 
 func (c Config) check() error {
 	if strings.TrimSpace(c.Homeserver) == "" {
-		return errors.New("matrix: MATRIX_HOMESERVER is empty")
+		return errors.New("matrix: no homeserver address")
 	}
 	if c.Password == "" && c.AccessToken == "" {
-		return errors.New("matrix: set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN")
+		return errors.New("matrix: a password or an access token is needed")
 	}
 	if c.Password != "" && c.AccessToken == "" {
 		if _, _, err := id.UserID(c.UserID).Parse(); err != nil {
-			return fmt.Errorf("matrix: MATRIX_USER_ID must be a full user ID such as @clavebot:example.org, got %q", c.UserID)
+			return fmt.Errorf("matrix: the user ID must be a full one such as @clavebot:example.org, got %q", c.UserID)
 		}
 	}
 	return nil
@@ -231,10 +228,10 @@ func (f *FrontEnd) Run(ctx context.Context) error {
 		return nil
 	}
 	if errors.Is(err, mautrix.MUnknownToken) {
-		return fmt.Errorf("%w: the access token stopped working (logged out?): %v", ErrBadCredentials, f.redact(err))
+		return fmt.Errorf("%w: the access token stopped working (logged out?): %w", ErrBadCredentials, f.redact(err))
 	}
 	if err != nil {
-		return fmt.Errorf("matrix: sync: %s", f.redact(err))
+		return fmt.Errorf("matrix: sync: %w", f.redact(err))
 	}
 	return nil
 }
@@ -247,14 +244,8 @@ func (f *FrontEnd) Close() error {
 }
 
 // redact keeps the password and access token out of error texts.
-func (f *FrontEnd) redact(err error) string {
-	s := err.Error()
-	for _, secret := range []string{f.cfg.Password, f.cfg.AccessToken, f.cli.AccessToken} {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "<redacted>")
-		}
-	}
-	return s
+func (f *FrontEnd) redact(err error) error {
+	return bot.Redact(err, f.cfg.Password, f.cfg.AccessToken, f.cli.AccessToken)
 }
 
 // userKey is the bot's key for a Matrix user.

@@ -31,9 +31,9 @@ import (
 // typing notices to go out: order is then visible in the answers.
 type echo struct{ matrix.Service }
 
-func (e echo) Answer(_ context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error) {
+func (e echo) Answer(_ context.Context, m bot.Message) ([]bot.Outgoing, error) {
 	time.Sleep(5 * time.Millisecond)
-	return e.Post(received, bot.Outgoing{To: to, Reply: bot.Reply{Text: "echo: " + m.Text}})
+	return e.Post(m.Received, bot.Outgoing{To: m.To, Reply: bot.Reply{Text: "echo: " + m.Text}})
 }
 
 // newEcho is an echo on a database of the test's own.

@@ -174,11 +174,11 @@ func TestPanicCostsOneMessage(t *testing.T) {
 
 type panicky struct{ *bot.Service }
 
-func (p panicky) Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error) {
+func (p panicky) Answer(ctx context.Context, m bot.Message) ([]bot.Outgoing, error) {
 	if m.Text == "boom" {
 		panic("boom")
 	}
-	return p.Service.Answer(ctx, m, received, to)
+	return p.Service.Answer(ctx, m)
 }
 
 func TestAccessTokenLogin(t *testing.T) {

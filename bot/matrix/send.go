@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -20,23 +19,14 @@ import (
 	"github.com/clavebot/clavebot/bot"
 )
 
-// handle runs one message through the bot and sends the replies. A panic
-// costs this message only: the user gets an apology, the message leaves
-// the inbox (it would fail again), and the process stays.
+// handle runs one message through the bot and sends the replies; a panic
+// costs this message only (bot.Recover).
 func (f *FrontEnd) handle(seq uint64, in incoming) {
 	stopTyping := f.typing(in.room)
 	defer stopTyping()
-	defer func() {
-		if r := recover(); r != nil {
-			f.log.Error("matrix: panic while handling a message", "user", in.m.UserKey, "panic", r, "stack", string(debug.Stack()))
-			out, err := f.svc.Post(seq, bot.Outgoing{To: in.to, Reply: f.svc.Apology(in.m.LangHint)})
-			if err != nil {
-				f.log.Error("matrix: queue an apology", "err", err)
-			}
-			f.deliver(out)
-		}
-	}()
-	out, err := f.svc.Answer(f.work, in.m, seq, in.to)
+	m := in.m
+	m.Received, m.To = seq, in.to
+	out, err := bot.Chain(f.svc.Answer, bot.Recover(f.svc, f.log))(f.work, m)
 	if err != nil {
 		f.log.Error("matrix: message not handled", "user", in.m.UserKey, "err", err)
 	}
@@ -161,10 +151,10 @@ func (f *FrontEnd) send(ctx context.Context, room id.RoomID, replyTo id.EventID,
 				if ferr := f.state.forgetRoom(room, ""); ferr != nil {
 					f.log.Error("matrix: forget room", "room", room, "err", ferr)
 				}
-				return fmt.Errorf("matrix: cannot post in %s any more: %s: %w", room, f.redact(err), bot.ErrBlocked)
+				return fmt.Errorf("matrix: cannot post in %s any more: %w: %w", room, f.redact(err), bot.ErrBlocked)
 			}
 			if err != nil {
-				return fmt.Errorf("matrix: send to %s: %s", room, f.redact(err))
+				return fmt.Errorf("matrix: send to %s: %w", room, f.redact(err))
 			}
 		}
 	}
@@ -189,7 +179,7 @@ func (f *FrontEnd) fileContent(ctx context.Context, room id.RoomID, file *bot.Fi
 	if !encrypted {
 		up, err := f.cli.UploadBytesWithName(ctx, file.Data, file.MIME, file.Name)
 		if err != nil {
-			return nil, fmt.Errorf("matrix: upload %s: %s", file.Name, f.redact(err))
+			return nil, fmt.Errorf("matrix: upload %s: %w", file.Name, f.redact(err))
 		}
 		content.URL = up.ContentURI.CUString()
 		return content, nil
@@ -199,7 +189,7 @@ func (f *FrontEnd) fileContent(ctx context.Context, room id.RoomID, file *bot.Fi
 	ef.EncryptInPlace(data)
 	up, err := f.cli.UploadBytes(ctx, data, "application/octet-stream")
 	if err != nil {
-		return nil, fmt.Errorf("matrix: upload %s: %s", file.Name, f.redact(err))
+		return nil, fmt.Errorf("matrix: upload %s: %w", file.Name, f.redact(err))
 	}
 	content.File = &event.EncryptedFileInfo{EncryptedFile: *ef, URL: up.ContentURI.CUString()}
 	return content, nil

@@ -225,7 +225,7 @@ func TestUnsignedDeviceIsToldWhatToDo(t *testing.T) {
 		<-done
 		fe.Close()
 	}()
-	if !strings.Contains(logs.String(), "MATRIX_PASSWORD") {
+	if !strings.Contains(logs.String(), "password configured") {
 		t.Errorf("the start does not say cross-signing needs the password:\n%s", logs.String())
 	}
 	ana := newHuman(t, srv, "ana", userID, true)

@@ -123,21 +123,12 @@ func (f *FrontEnd) drop(seq uint64) {
 // resume sends the replies a crash left in the outbox, then handles the
 // updates left in the inbox, before anything new is received.
 func (f *FrontEnd) resume() error {
-	pending, err := f.svc.Outbox(source)
+	n, err := bot.Resend(f.svc.Outbox, source, f.serial, f.deliver)
 	if err != nil {
-		return fmt.Errorf("telegram: read the outbox: %w", err)
+		return fmt.Errorf("telegram: %w", err)
 	}
-	if len(pending) > 0 {
-		f.log.Info("telegram: sending replies queued before a restart", "replies", len(pending))
-	}
-	for len(pending) > 0 {
-		n := 1
-		for n < len(pending) && pending[n].To.Chat == pending[0].To.Chat {
-			n++
-		}
-		chat := pending[:n]
-		f.serial.Do(chat[0].To.Chat, func() { f.deliver(chat) })
-		pending = pending[n:]
+	if n > 0 {
+		f.log.Info("telegram: sent the replies queued before a restart", "replies", n)
 	}
 	left, err := f.svc.Inbox(source)
 	if err != nil {
@@ -160,12 +151,12 @@ func (f *FrontEnd) getUpdates(ctx context.Context, offset int64) ([]json.RawMess
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.methodURL("getUpdates"), bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates: %s", f.redact(err))
+		return nil, fmt.Errorf("getUpdates: %w", f.redact(err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := f.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates: %s", f.redact(err))
+		return nil, fmt.Errorf("getUpdates: %w", f.redact(err))
 	}
 	defer resp.Body.Close()
 	var answer struct {

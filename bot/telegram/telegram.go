@@ -25,7 +25,7 @@ import (
 type Service interface {
 	Receive(updates []bot.Received) ([]bot.Received, error)
 	Inbox(source string) ([]bot.Received, error)
-	Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error)
+	Answer(ctx context.Context, m bot.Message) ([]bot.Outgoing, error)
 	Post(received uint64, out ...bot.Outgoing) ([]bot.Outgoing, error)
 	Sent(o bot.Outgoing) error
 	Outbox(prefix string) ([]bot.Outgoing, error)
@@ -35,17 +35,17 @@ type Service interface {
 	Apology(langHint string) bot.Reply
 }
 
-// Config is the Telegram part of the environment.
+// Config is the Telegram account and how updates arrive.
 type Config struct {
-	Token string // TELEGRAM_BOT_TOKEN
+	Token string // from @BotFather
 	// APIURL is another Bot API server (self-hosted, or a test server).
-	APIURL string // TELEGRAM_API_URL
+	APIURL string
 	// WebhookURL switches from long polling to a webhook at this public
 	// URL; WebhookSecret is then required, and the webhook listens on
 	// WebhookListen.
-	WebhookURL    string // TELEGRAM_WEBHOOK_URL
-	WebhookSecret string // TELEGRAM_WEBHOOK_SECRET
-	WebhookListen string // TELEGRAM_WEBHOOK_LISTEN, default ":8443"
+	WebhookURL    string
+	WebhookSecret string
+	WebhookListen string // default ":8443"
 }
 
 // KeyPrefix starts the user keys of Telegram users: "tg:123456".
@@ -89,11 +89,8 @@ func WithOutbox(opts ...OutboxOption) Option {
 	return func(f *FrontEnd) { f.outOpts = append(f.outOpts, opts...) }
 }
 
-// WithConcurrency bounds how many users are handled at once (default 64).
-func WithConcurrency(n int) Option { return func(f *FrontEnd) { f.concurrency = max(1, n) } }
-
 // ErrBadToken is returned by New when Telegram refuses the token.
-var ErrBadToken = errors.New("Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+var ErrBadToken = errors.New("Telegram refused the bot token (401 Unauthorized)")
 
 // New connects to the Bot API and checks the token.
 func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEnd, error) {
@@ -102,17 +99,17 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 		o(f)
 	}
 	if strings.TrimSpace(cfg.Token) == "" {
-		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN is empty")
+		return nil, errors.New("telegram: the bot token is empty")
 	}
 	if cfg.WebhookURL != "" {
 		if cfg.WebhookSecret == "" {
-			return nil, errors.New("telegram: TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET, or anyone could post fake updates")
+			return nil, errors.New("telegram: a webhook needs a secret, or anyone could post fake updates")
 		}
 		if _, err := url.Parse(cfg.WebhookURL); err != nil {
-			return nil, fmt.Errorf("telegram: TELEGRAM_WEBHOOK_URL: %w", err)
+			return nil, fmt.Errorf("telegram: webhook URL: %w", err)
 		}
 	}
-	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(f.redact)}, f.outOpts...)...)
+	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(func(err error) string { return f.redact(err).Error() })}, f.outOpts...)...)
 	f.serial = bot.NewSerializer(f.concurrency)
 	f.work = context.WithoutCancel(ctx)
 	f.http = &http.Client{}
@@ -130,7 +127,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 	}
 	api, err := tgbot.New(cfg.Token, apiOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("telegram: %s", f.redact(err))
+		return nil, fmt.Errorf("telegram: %w", f.redact(err))
 	}
 	f.api = api
 	checkCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -140,7 +137,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 	case errors.Is(err, tgbot.ErrorUnauthorized):
 		return nil, ErrBadToken
 	case err != nil:
-		return nil, fmt.Errorf("telegram: cannot reach the Bot API: %s", f.redact(err))
+		return nil, fmt.Errorf("telegram: cannot reach the Bot API: %w", f.redact(err))
 	}
 	f.username = me.Username
 	f.touch()
@@ -200,7 +197,7 @@ func (f *FrontEnd) runPolling(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil // stopped while starting
 		}
-		return fmt.Errorf("telegram: remove webhook before polling: %s", f.redact(err))
+		return fmt.Errorf("telegram: remove webhook before polling: %w", f.redact(err))
 	}
 	f.log.Info("telegram: polling for updates", "bot", f.username)
 	return f.poll(ctx)
@@ -234,7 +231,7 @@ func (f *FrontEnd) runWebhook(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("telegram: set webhook: %s", f.redact(err))
+		return fmt.Errorf("telegram: set webhook: %w", f.redact(err))
 	}
 	f.log.Info("telegram: receiving updates by webhook", "bot", f.username, "listen", ln.Addr().String())
 	<-ctx.Done()
@@ -287,13 +284,8 @@ func (f *FrontEnd) onPollError(err error) {
 
 // redact keeps the token out of logs: the library's errors can carry the
 // request URL, which contains it.
-func (f *FrontEnd) redact(err error) string {
-	s := err.Error()
-	if f.cfg.Token != "" {
-		s = strings.ReplaceAll(s, f.cfg.Token, "<token>")
-		s = strings.ReplaceAll(s, url.PathEscape(f.cfg.Token), "<token>")
-	}
-	return s
+func (f *FrontEnd) redact(err error) error {
+	return bot.Redact(err, f.cfg.Token, url.PathEscape(f.cfg.Token))
 }
 
 // userKey is the bot's key for a Telegram user.

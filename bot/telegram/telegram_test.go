@@ -18,44 +18,16 @@ import (
 	"github.com/clavebot/clavebot/bot/telegram"
 	"github.com/clavebot/clavebot/bot/telegram/telegramtest"
 	"github.com/clavebot/clavebot/conversation"
+	"github.com/clavebot/clavebot/internal/testkit"
 	"github.com/clavebot/clavebot/store"
 )
 
 const token = "123456:TEST-token-never-logged"
 
-var (
-	engineOnce sync.Once
-	engine     *conversation.Engine
-)
-
-func mustEngine(tb testing.TB) *conversation.Engine {
-	engineOnce.Do(func() {
-		cat, err := conversation.LoadCatalog()
-		if err != nil {
-			panic(err)
-		}
-		engine = conversation.NewEngine(cat)
-	})
-	return engine
-}
+func mustEngine(testing.TB) *conversation.Engine { return testkit.Engine() }
 
 // syncBuffer is a log destination safe for the front end's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testkit.LogBuffer
 
 // harness is one running front end against a fake Bot API.
 type harness struct {
@@ -304,16 +276,16 @@ func (e *echoService) Handle(ctx context.Context, m bot.Message) ([]bot.Reply, e
 }
 
 // Answer queues what Handle says, as the real Service would.
-func (e *echoService) Answer(ctx context.Context, m bot.Message, received uint64, to bot.Address) ([]bot.Outgoing, error) {
+func (e *echoService) Answer(ctx context.Context, m bot.Message) ([]bot.Outgoing, error) {
 	replies, err := e.Handle(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]bot.Outgoing, len(replies))
 	for i, r := range replies {
-		out[i] = bot.Outgoing{To: to, Reply: r}
+		out[i] = bot.Outgoing{To: m.To, Reply: r}
 	}
-	return e.Service.Post(received, out...)
+	return e.Service.Post(m.Received, out...)
 }
 
 func (e *echoService) MarkBlocked(key string) error {
@@ -524,7 +496,7 @@ func TestBadTokenIsAClearError(t *testing.T) {
 		t.Errorf("err = %v, want ErrBadToken", err)
 	}
 	_, err = telegram.New(context.Background(), telegram.Config{Token: token, APIURL: srv.URL(), WebhookURL: "https://example.org/hook"}, svc)
-	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_WEBHOOK_SECRET") {
+	if err == nil || !strings.Contains(err.Error(), "needs a secret") {
 		t.Errorf("webhook without secret: %v", err)
 	}
 }

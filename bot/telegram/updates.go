@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -155,21 +154,11 @@ func (f *FrontEnd) clearKeyboard(chatID int64, messageID int) {
 	}
 }
 
-// handle runs one message through the bot and sends the replies. A panic
-// costs this message only: the user gets an apology, the message leaves
-// the inbox (it would fail again), and the process stays.
+// handle runs one message through the bot and sends the replies; a panic
+// costs this message only (bot.Recover).
 func (f *FrontEnd) handle(seq uint64, m bot.Message, to bot.Address) {
-	defer func() {
-		if r := recover(); r != nil {
-			f.log.Error("telegram: panic while handling a message", "user", m.UserKey, "panic", r, "stack", string(debug.Stack()))
-			out, err := f.svc.Post(seq, bot.Outgoing{To: to, Reply: f.svc.Apology(m.LangHint)})
-			if err != nil {
-				f.log.Error("telegram: queue an apology", "err", err)
-			}
-			f.deliver(out)
-		}
-	}()
-	out, err := f.svc.Answer(f.work, m, seq, to)
+	m.Received, m.To = seq, to
+	out, err := bot.Chain(f.svc.Answer, bot.Recover(f.svc, f.log))(f.work, m)
 	if err != nil {
 		f.log.Error("telegram: message not handled", "user", m.UserKey, "err", err)
 	}

@@ -43,6 +43,7 @@ type Main struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	cfg            Config
 	log            *slog.Logger
 	db             *store.DB
 	closers        []func() error // closed before db, last opened first
@@ -63,6 +64,7 @@ const usage = `Usage:
   clavebot run                               serve the configured chat networks
   clavebot backup --to FILE                  consistent copy of the database, also while it runs
   clavebot health                            exit 0 when the running bot reports healthy
+  clavebot config                            print the configuration read from the environment, secrets masked
 `
 
 // Run runs the subcommand named by args[0].
@@ -72,6 +74,18 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(m.stdout, usage)
+		return nil
+	}
+	cfg, err := LoadConfig(m.getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	m.cfg = cfg
+	switch args[0] {
+	case "config":
+		return m.cfg.Print(m.stdout)
 	case "chat":
 		return m.chat(ctx, args[1:])
 	case "ask":
@@ -82,9 +96,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.backup(ctx, args[1:])
 	case "health":
 		return m.health(ctx, args[1:])
-	case "help", "-h", "--help":
-		fmt.Fprint(m.stdout, usage)
-		return nil
 	}
 	fmt.Fprintf(m.stderr, "unknown command %q\n\n%s", args[0], usage)
 	return errUsage
@@ -110,7 +121,7 @@ func (m *Main) flags(name string) *flag.FlagSet {
 
 func (m *Main) chat(ctx context.Context, args []string) error {
 	fs := m.flags("chat")
-	dbPath := fs.String("db", m.env("CLAVEBOT_DB", "clavebot.db"), "bbolt database file")
+	dbPath := fs.String("db", m.cfg.DB, "bbolt database file")
 	lang := fs.String("lang", "", "reply language until you choose one: en or es")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -139,8 +150,9 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 	svc := bot.NewService(m.db, engine, bot.WithLogger(m.log))
 	c := &console.Chat{
 		In: m.stdin, Out: m.stdout, LangHint: *lang,
-		Handler:     bot.Chain(svc.Handle, bot.Recover(engine, m.log)),
+		Handler:     bot.Chain(svc.Answer, bot.Recover(svc, m.log)),
 		Interactive: isTerminal(m.stdin),
+		Width:       terminalWidth(m.stdout),
 		Errors:      func(err error) { m.log.Error("message not handled", "err", err) },
 		// Files (a calendar event) go next to the database.
 		FileDir: filepath.Dir(*dbPath),
@@ -175,13 +187,9 @@ func (m *Main) ask(_ context.Context, args []string) error {
 // clock is the bot's time: the real time, moved by CLAVEBOT_TIME_SHIFT to
 // rehearse reminders.
 func (m *Main) clock() (func() time.Time, error) {
-	raw := m.getenv("CLAVEBOT_TIME_SHIFT")
-	if raw == "" {
+	shift := m.cfg.TimeShift
+	if shift == 0 {
 		return time.Now, nil
-	}
-	shift, err := time.ParseDuration(raw)
-	if err != nil {
-		return nil, fmt.Errorf("CLAVEBOT_TIME_SHIFT %q: %w", raw, err)
 	}
 	m.log.Warn("CLAVEBOT_TIME_SHIFT is set: the bot's clock is moved, for rehearsing reminders only; never use it in production",
 		"shift", shift.String(), "bot_time", time.Now().Add(shift).Format(time.RFC3339))
@@ -193,21 +201,10 @@ func (m *Main) engine(opts ...conversation.Option) (*conversation.Engine, error)
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}
-	switch raw := m.getenv("CLAVEBOT_KEEP_UNANSWERED"); strings.ToLower(raw) {
-	case "", "on":
-	case "off":
+	if !m.cfg.KeepUnanswered {
 		opts = append(opts, conversation.WithKeepUnanswered(false))
-	default:
-		return nil, fmt.Errorf("CLAVEBOT_KEEP_UNANSWERED %q: want on or off", raw)
 	}
 	return conversation.NewEngine(cat, opts...), nil
-}
-
-func (m *Main) env(name, fallback string) string {
-	if v := m.getenv(name); v != "" {
-		return v
-	}
-	return fallback
 }
 
 func checkLang(s string) error {
@@ -218,6 +215,20 @@ func checkLang(s string) error {
 		return fmt.Errorf("--lang must be en or es, not %q", s)
 	}
 	return nil
+}
+
+// terminalWidth is the width to wrap replies to: the terminal's, 80 when
+// it cannot be told, and 0 (no wrapping) when the output is not a
+// terminal, so that scripts read each reply's lines as they are.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+		return cols
+	}
+	return 80
 }
 
 func isTerminal(r io.Reader) bool {

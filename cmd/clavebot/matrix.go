@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 
@@ -12,25 +13,14 @@ import (
 	"github.com/clavebot/clavebot/bot/matrix"
 )
 
-// matrixStarter reads the MATRIX_* variables; nil when Matrix is not
-// configured.
+// matrixStarter connects the configured Matrix account; nil when there
+// is none.
 func (m *Main) matrixStarter() (starter, error) {
-	cfg := matrix.Config{
-		Homeserver:  m.getenv("MATRIX_HOMESERVER"),
-		UserID:      m.getenv("MATRIX_USER_ID"),
-		Password:    m.getenv("MATRIX_PASSWORD"),
-		AccessToken: m.getenv("MATRIX_ACCESS_TOKEN"),
-		PickleKey:   m.getenv("MATRIX_PICKLE_KEY"),
-	}
-	if cfg.Homeserver == "" {
+	mx := m.cfg.Matrix
+	if mx.Homeserver == "" {
 		return nil, nil
 	}
-	switch {
-	case cfg.AccessToken != "":
-		// The homeserver says whose token it is.
-	case cfg.UserID == "" || cfg.Password == "":
-		return nil, errors.New("MATRIX_HOMESERVER needs MATRIX_ACCESS_TOKEN, or MATRIX_USER_ID and MATRIX_PASSWORD")
-	}
+	cfg := matrix.Config{Homeserver: mx.Homeserver, UserID: mx.UserID, Password: mx.Password, AccessToken: mx.AccessToken, PickleKey: mx.PickleKey}
 	return func(ctx context.Context, svc *bot.Service, dbPath string, log *slog.Logger) (network, error) {
 		return m.startMatrix(ctx, cfg, svc, dbPath, log)
 	}, nil
@@ -41,8 +31,11 @@ func (m *Main) matrixStarter() (starter, error) {
 func (m *Main) startMatrix(ctx context.Context, cfg matrix.Config, svc *bot.Service, dbPath string, log *slog.Logger) (network, error) {
 	cfg.StateDir = filepath.Dir(dbPath)
 	fe, err := matrix.New(ctx, cfg, svc, matrix.WithLogger(log))
+	if errors.Is(err, matrix.ErrBadCredentials) {
+		return network{}, fmt.Errorf("%w: check MATRIX_USER_ID with MATRIX_PASSWORD, or MATRIX_ACCESS_TOKEN", err)
+	}
 	if err != nil {
-		return network{}, err
+		return network{}, fmt.Errorf("%w (Matrix is configured by MATRIX_HOMESERVER, MATRIX_USER_ID, MATRIX_PASSWORD, MATRIX_ACCESS_TOKEN and MATRIX_PICKLE_KEY)", err)
 	}
 	m.closers = append(m.closers, fe.Close)
 	log.Info("matrix: connected", "user", fe.UserID(), "device", fe.DeviceID())

@@ -260,7 +260,7 @@ func TestMatrixMessagesSurviveSIGKILLAfterSync(t *testing.T) {
 	inbox, outbox := 0, 0
 	for _, l := range logs {
 		inbox += strings.Count(l.String(), "handling messages received before a restart")
-		outbox += strings.Count(l.String(), "sending replies queued before a restart")
+		outbox += strings.Count(l.String(), "sent the replies queued before a restart")
 	}
 	t.Logf("%d kills after a sync with %d questions (%d messages of answers a round): %d answer messages, %d expected; restarts that found messages in the inbox: %d, replies in the outbox: %d",
 		kills, len(questions), perRound, got, want, inbox, outbox)

@@ -84,7 +84,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.stderr, "usage: clavebot backup --to FILE")
 		return errUsage
 	}
-	if listen := m.getenv("CLAVEBOT_LISTEN"); listen != "" {
+	if listen := m.cfg.Listen; listen != "" {
 		n, err := fetchBackup(ctx, loopbackURL(listen, "/backup"), *to)
 		if err == nil {
 			fmt.Fprintf(m.stdout, "backup of the running bot written to %s (%d bytes)\n", *to, n)
@@ -94,7 +94,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	db, err := store.Open(m.env("CLAVEBOT_DB", "clavebot.db"))
+	db, err := store.Open(m.cfg.DB)
 	if errors.Is(err, store.ErrInUse) {
 		return fmt.Errorf("the bot is running and holds the database: set CLAVEBOT_LISTEN to its listen address to back it up live")
 	}
@@ -133,7 +133,7 @@ func fetchBackup(ctx context.Context, url, to string) (int64, error) {
 // health exits 0 when the running bot's /healthz answers 200: the
 // container image has no shell or curl for a health check.
 func (m *Main) health(ctx context.Context, _ []string) error {
-	listen := m.getenv("CLAVEBOT_LISTEN")
+	listen := m.cfg.Listen
 	if listen == "" {
 		return errors.New("CLAVEBOT_LISTEN is not set: the bot serves /healthz there")
 	}

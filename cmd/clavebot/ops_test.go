@@ -1,8 +1,8 @@
 package main_test
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/clavebot/clavebot/internal/testkit"
 	"io"
 	"net"
 	"net/http"
@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,13 +36,7 @@ type running struct {
 
 // syncBuf collects a process's stderr, written by exec's goroutine while
 // the test reads it.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+type syncBuf = testkit.LogBuffer
 
 func startRun(t *testing.T, srv *telegramtest.Server, db string, env ...string) *running {
 	t.Helper()

@@ -5,14 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/robfig/cron/v3"
 
 	"github.com/clavebot/clavebot/bot"
 	"github.com/clavebot/clavebot/bot/telegram"
@@ -55,13 +50,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	tg := telegram.Config{
-		Token:         m.getenv("TELEGRAM_BOT_TOKEN"),
-		APIURL:        m.getenv("TELEGRAM_API_URL"),
-		WebhookURL:    m.getenv("TELEGRAM_WEBHOOK_URL"),
-		WebhookSecret: m.getenv("TELEGRAM_WEBHOOK_SECRET"),
-		WebhookListen: m.getenv("TELEGRAM_WEBHOOK_LISTEN"),
-	}
+	tg := m.cfg.Telegram
 	startMatrix, err := m.matrixStarter()
 	if err != nil {
 		return err
@@ -79,16 +68,12 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec := m.env("CLAVEBOT_REMINDER_SPEC", reminders.DefaultSpec)
-	if _, err := cron.ParseStandard(spec); err != nil {
-		return fmt.Errorf("CLAVEBOT_REMINDER_SPEC %q: %w", spec, err)
-	}
 	engine, err := m.engine(conversation.WithClock(clock))
 	if err != nil {
 		return err
 	}
 	go engine.Warm()
-	dbPath := m.env("CLAVEBOT_DB", "clavebot.db")
+	dbPath := m.cfg.DB
 	if m.db, err = store.Open(dbPath); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -97,16 +82,16 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	}
 	met := metrics.New()
 	svc := bot.NewService(m.db, engine, bot.WithLogger(log), bot.WithObserver(met),
-		bot.WithAdmins(strings.Split(m.getenv("CLAVEBOT_ADMINS"), ",")...))
+		bot.WithAdmins(m.cfg.Admins...))
 
 	var nets []network
 	if tg.Token != "" {
-		limits, err := telegramRateLimit(m.getenv("TELEGRAM_RATE_LIMIT"))
-		if err != nil {
-			return err
-		}
+		limits := m.cfg.TelegramRate.outboxOptions()
 		fe, err := telegram.New(ctx, tg, svc, telegram.WithLogger(log),
 			telegram.WithOutbox(append(limits, telegram.WithOnRetry(met.Retried("tg")))...))
+		if errors.Is(err, telegram.ErrBadToken) {
+			return fmt.Errorf("%w: check TELEGRAM_BOT_TOKEN", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -126,15 +111,15 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	}
 	sweeper := reminders.NewSweeper(m.db, engine, opts...)
 
-	if listen := m.getenv("CLAVEBOT_LISTEN"); listen != "" {
+	if listen := m.cfg.Listen; listen != "" {
 		stop, err := m.serveOps(listen, met, nets, log)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
-	log.Info("clavebot is running", "db", m.db.Path(), "reminders", spec)
-	return runAll(ctx, log, nets, func(ctx context.Context) error { return reminders.Run(ctx, sweeper, spec) })
+	log.Info("clavebot is running", "db", m.db.Path(), "reminders", m.cfg.ReminderSpec)
+	return runAll(ctx, log, nets, func(ctx context.Context) error { return reminders.Run(ctx, sweeper, m.cfg.Reminders) })
 }
 
 // runAll runs every front end and the reminders until ctx ends or one of
@@ -168,23 +153,13 @@ func runAll(ctx context.Context, log *slog.Logger, nets []network, sweep func(co
 	return errors.Join(errs...)
 }
 
-// logger builds the log from CLAVEBOT_LOG_FORMAT and CLAVEBOT_LOG_LEVEL.
+// logger builds the log CLAVEBOT_LOG_FORMAT and CLAVEBOT_LOG_LEVEL ask for.
 func (m *Main) logger() (*slog.Logger, error) {
-	var level slog.Level
-	if raw := m.getenv("CLAVEBOT_LOG_LEVEL"); raw != "" {
-		if err := level.UnmarshalText([]byte(raw)); err != nil {
-			return nil, fmt.Errorf("CLAVEBOT_LOG_LEVEL %q: use debug, info, warn or error", raw)
-		}
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch f := m.env("CLAVEBOT_LOG_FORMAT", "text"); f {
-	case "text":
-		return slog.New(slog.NewTextHandler(m.stderr, opts)), nil
-	case "json":
+	opts := &slog.HandlerOptions{Level: m.cfg.LogLevel}
+	if m.cfg.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(m.stderr, opts)), nil
-	default:
-		return nil, fmt.Errorf("CLAVEBOT_LOG_FORMAT %q: use text or json", f)
 	}
+	return slog.New(slog.NewTextHandler(m.stderr, opts)), nil
 }
 
 // loopbackURL turns a listen address into one a local client can dial.
@@ -197,22 +172,4 @@ func loopbackURL(listen, path string) string {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + path
-}
-
-// telegramRateLimit reads TELEGRAM_RATE_LIMIT: unset, Telegram's documented
-// limits; a number, that many sends a second overall (per-chat and group
-// limits kept), for a bot Telegram allows more; "off", none of the bot's
-// own, for a local test server only (429s are still waited out).
-func telegramRateLimit(raw string) ([]telegram.OutboxOption, error) {
-	switch raw = strings.TrimSpace(raw); {
-	case raw == "":
-		return nil, nil
-	case strings.EqualFold(raw, "off"):
-		return []telegram.OutboxOption{telegram.Unlimited()}, nil
-	}
-	n, err := strconv.ParseFloat(raw, 64)
-	if err != nil || n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) {
-		return nil, fmt.Errorf("TELEGRAM_RATE_LIMIT %q: want a number of messages a second (such as 30) or off", raw)
-	}
-	return []telegram.OutboxOption{telegram.WithGlobalRate(n, int(math.Ceil(n)))}, nil
 }

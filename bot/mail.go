@@ -105,18 +105,29 @@ func (s *Service) Answer(ctx context.Context, m Message) ([]Outgoing, error) {
 	in := conversation.Input{Text: m.Text, Action: m.Action, LangHint: m.LangHint}
 	var d conversation.Decision
 	var lang conversation.Lang
-	letters, err := mb.Answer(m.UserKey, received, func(u *conversation.User, _ bool) (bool, []store.Letter, error) {
+	var out []Outgoing
+	queued, err := mb.Answer(m.UserKey, received, func(u *conversation.User, _ bool) (bool, []store.Letter, error) {
 		d = s.engine.Handle(u, in)
 		lang = u.Lang
-		out, err := letters(address(to, d.Replies))
-		return d.Forget, out, err
+		out = address(to, d.Replies)
+		ls, err := letters(out)
+		return d.Forget, ls, err
 	})
 	if err != nil {
 		s.observe(m, start, conversation.Decision{}, err)
 		return address(to, []Reply{s.engine.Apology(lang, m.LangHint)}), fmt.Errorf("handle message for %s: %w", m.UserKey, err)
 	}
 	s.handled(m, start, d)
-	return outgoing(letters)
+	return numbered(out, queued), nil
+}
+
+// numbered gives the replies just queued the outbox's numbers, rather
+// than decoding again what was just encoded.
+func numbered(out []Outgoing, queued []store.Letter) []Outgoing {
+	for i := range out {
+		out[i].ID = queued[i].Seq
+	}
+	return out
 }
 
 // Post queues replies that change no user (a notice to a group, an
@@ -135,7 +146,7 @@ func (s *Service) Post(received uint64, out ...Outgoing) ([]Outgoing, error) {
 	if err != nil {
 		return out, fmt.Errorf("queue replies: %w", err)
 	}
-	return outgoing(queued)
+	return numbered(out, queued), nil
 }
 
 // Sent takes a reply out of the outbox once the network accepted it, or
@@ -173,10 +184,11 @@ func address(to Address, replies []Reply) []Outgoing {
 
 func letters(out []Outgoing) ([]store.Letter, error) {
 	ls := make([]store.Letter, len(out))
-	for i, o := range out {
-		if o.Txn == "" {
-			o.Txn = rand.Text()
+	for i := range out {
+		if out[i].Txn == "" {
+			out[i].Txn = rand.Text()
 		}
+		o := out[i]
 		data, err := json.Marshal(o)
 		if err != nil {
 			return nil, fmt.Errorf("encode reply: %w", err)

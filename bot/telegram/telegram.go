@@ -112,9 +112,14 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(func(err error) string { return f.redact(err).Error() })}, f.outOpts...)...)
 	f.serial = bot.NewSerializer(f.concurrency)
 	f.work = context.WithoutCancel(ctx)
-	f.http = &http.Client{}
+	// Replies to many chats go out at once: with the default two idle
+	// connections per host, most sends would dial a new one.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConns, transport.MaxIdleConnsPerHost = 128, 128
+	f.http = &http.Client{Transport: transport}
 	apiOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(time.Minute, &http.Client{Transport: transport, Timeout: time.Minute}),
 		// Updates come from our own poller or webhook (poll.go) through
 		// ProcessUpdate: synchronously, in the order received; the
 		// serializer gives the parallelism.

@@ -271,7 +271,7 @@ func (f *FrontEnd) SendRendered(ctx context.Context, chatID int64, group bool, o
 		params.ReplyMarkup = o.keyboard
 	}
 	return f.out.Do(ctx, chatID, group, func(ctx context.Context) error {
-		_, err := f.api.SendMessage(ctx, params)
+		err := f.call(ctx, "sendMessage", params)
 		if err == nil {
 			f.touch()
 		}

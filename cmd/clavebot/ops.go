@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -37,17 +38,17 @@ func (m *Main) serveOps(listen string, met *metrics.Metrics, nets []network, log
 		}
 		io.WriteString(w, "ok\n")
 	})
-	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			http.Error(w, "backups are served to this machine only", http.StatusForbidden)
-			return
-		}
+	mux.Handle("GET /backup", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		if _, err := m.db.WriteBackup(w); err != nil {
 			log.Error("backup over HTTP failed", "err", err)
 		}
-	})
+	})))
+	// Profiles, like backups, are for this machine only: they show the
+	// program's memory.
+	mux.Handle("/debug/pprof/", loopbackOnly(http.HandlerFunc(pprof.Index)))
+	mux.Handle("/debug/pprof/profile", loopbackOnly(http.HandlerFunc(pprof.Profile)))
+	mux.Handle("/debug/pprof/trace", loopbackOnly(http.HandlerFunc(pprof.Trace)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	log.Info("health, metrics and backups", "listen", ln.Addr().String())
@@ -108,6 +109,18 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.stdout, "backup written to %s (%d bytes)\n", *to, n)
 	return nil
+}
+
+// loopbackOnly serves next to clients on this machine only.
+func loopbackOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			http.Error(w, "served to this machine only", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // errNotRunning: nothing answers on the listen address.

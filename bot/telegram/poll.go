@@ -123,7 +123,7 @@ func (f *FrontEnd) drop(seq uint64) {
 // resume sends the replies a crash left in the outbox, then handles the
 // updates left in the inbox, before anything new is received.
 func (f *FrontEnd) resume() error {
-	n, err := bot.Resend(f.svc.Outbox, source, f.serial, f.deliver)
+	n, err := bot.Resend(f.svc.Outbox, source, f.sending, f.deliver)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}

@@ -66,6 +66,10 @@ type FrontEnd struct {
 	outOpts     []OutboxOption
 	concurrency int
 	serial      *bot.Serializer
+	// sending delivers each chat's replies in order while the next
+	// message of that chat is already being handled: a reply waiting on
+	// Telegram does not hold up the decision after it.
+	sending *bot.Serializer
 
 	// work is the context of message handling: it outlives the updates
 	// loop so that messages in hand are finished on shutdown.
@@ -111,6 +115,7 @@ func New(ctx context.Context, cfg Config, svc Service, opts ...Option) (*FrontEn
 	}
 	f.out = NewOutbox(append([]OutboxOption{WithOutboxLogger(f.log), WithErrorText(func(err error) string { return f.redact(err).Error() })}, f.outOpts...)...)
 	f.serial = bot.NewSerializer(f.concurrency)
+	f.sending = bot.NewSerializer(f.concurrency)
 	f.work = context.WithoutCancel(ctx)
 	// Replies to many chats go out at once: with the default two idle
 	// connections per host, most sends would dial a new one.
@@ -192,6 +197,7 @@ func (f *FrontEnd) Run(ctx context.Context) error {
 		err = f.runPolling(ctx)
 	}
 	f.serial.Wait()
+	f.sending.Wait()
 	return err
 }
 

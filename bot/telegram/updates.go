@@ -54,7 +54,7 @@ func (f *FrontEnd) onMessage(seq uint64, msg *models.Message) bool {
 			if err != nil {
 				f.log.Error("telegram: queue a group notice", "err", err)
 			}
-			f.deliver(out)
+			f.send(to.Chat, out)
 		})
 		return true
 	}
@@ -162,7 +162,14 @@ func (f *FrontEnd) handle(seq uint64, m bot.Message, to bot.Address) {
 	if err != nil {
 		f.log.Error("telegram: message not handled", "user", m.UserKey, "err", err)
 	}
-	f.deliver(out)
+	f.send(to.Chat, out)
+}
+
+// send queues replies behind the chat's earlier ones.
+func (f *FrontEnd) send(chat string, out []bot.Outgoing) {
+	if len(out) > 0 {
+		f.sending.Do(chat, func() { f.deliver(out) })
+	}
 }
 
 // deliver sends replies in order through the send queue and takes each out

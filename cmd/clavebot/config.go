@@ -36,6 +36,10 @@ type Config struct {
 	TelegramRate RateLimit       // TELEGRAM_RATE_LIMIT
 
 	Matrix MatrixConfig // MATRIX_*
+
+	// GOGCSet says the Go runtime's own GOGC is set: run then leaves the
+	// garbage collector as the operator asked.
+	GOGCSet bool
 }
 
 // RateLimit is the bot's own Telegram send limit.
@@ -68,6 +72,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			Password: getenv("MATRIX_PASSWORD"), AccessToken: get("MATRIX_ACCESS_TOKEN"), PickleKey: getenv("MATRIX_PICKLE_KEY"),
 		},
 	}
+	c.GOGCSet = getenv("GOGC") != ""
 	var errs []error
 	bad := func(name, value, want string) {
 		errs = append(errs, fmt.Errorf("%s %q: %s", name, value, want))

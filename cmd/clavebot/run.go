@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -49,6 +50,13 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	fs := m.flags("run")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if !m.cfg.GOGCSet {
+		// The live heap is small (tens of MB, mostly the content's
+		// indexes), and under load the collector's default pace costs
+		// more than the memory it saves: 200 measured 8% more updates a
+		// second for 10 MB more (docs/performance.md).
+		debug.SetGCPercent(200)
 	}
 	tg := m.cfg.Telegram
 	startMatrix, err := m.matrixStarter()

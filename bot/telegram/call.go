@@ -35,7 +35,7 @@ func (f *FrontEnd) call(ctx context.Context, method string, params any) error {
 		ErrorCode   int    `json:"error_code"`
 		Description string `json:"description"`
 		Parameters  struct {
-			RetryAfter      int   `json:"retry_after"`
+			RetryAfter      int `json:"retry_after"`
 			MigrateToChatID int `json:"migrate_to_chat_id"`
 		} `json:"parameters"`
 	}

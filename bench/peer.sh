@@ -6,6 +6,10 @@
 #   bench/peer.sh [ROUNDS]                  # default 3 rounds, interleaved
 #   CLAVEBOT_BIN=/path/to/clavebot bench/peer.sh   # measure another build
 #
+# Without the delay each run is LOAD_N updates (default 10000: at thousands a
+# second a shorter run is mostly ramp-up and tail); with it LOAD_N_DELAY
+# (default 2000, which the peer needs 100 s for). Both bots get the same N.
+#
 # Needs Go, and the peer's interpreter: apt-get install -y python3-python-telegram-bot.
 # Every reply must be the real answer (-expect-re), not a "did you mean".
 set -eu
@@ -31,7 +35,9 @@ peer=$(cd "$tools/peers/ptb" && pwd)/faqbot.py
 
 # One load run: prints "updates/s p50 p99" (ms), or fails loudly.
 load() { # BOT DELAY USERS
-	out=$("$work/tgfake" -load "${LOAD_N:-2000}" -users "$3" -api-delay "$2" -reply-timeout 30s \
+	n=${LOAD_N:-10000}
+	[ "$2" = 0s ] || n=${LOAD_N_DELAY:-2000}
+	out=$("$work/tgfake" -load "$n" -users "$3" -api-delay "$2" -reply-timeout 30s \
 		-expect-re 'PIN.*(valid for|within) 10 minutes|10 minutes' -dir "$(mktemp -d -p "$work")" -- "$1" 2>&1) || {
 		echo "$out" | grep -v "^tgfake:" | tail -12 >&2
 		echo "load run failed: $1 delay $2" >&2

@@ -3,8 +3,8 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -49,10 +49,25 @@ type Letter struct {
 	Data []byte
 }
 
-type inboxRecord struct {
-	Source string `json:"s"`
-	ID     string `json:"i"`
-	Data   []byte `json:"d"`
+// An inbox value, before sealing, is the source, a zero byte, the id, a
+// zero byte and the update as the network sent it: JSON would only
+// re-encode the update it already is.
+func encodeReceived(r Received) []byte {
+	v := make([]byte, 0, len(r.Source)+len(r.ID)+2+len(r.Data))
+	v = append(append(append(v, r.Source...), 0), r.ID...)
+	return append(append(v, 0), r.Data...)
+}
+
+func decodeReceived(seq uint64, v []byte) (Received, bool) {
+	source, rest, ok := bytes.Cut(v, []byte{0})
+	if !ok {
+		return Received{}, false
+	}
+	id, data, ok := bytes.Cut(rest, []byte{0})
+	if !ok {
+		return Received{}, false
+	}
+	return Received{Seq: seq, Source: string(source), ID: string(id), Data: bytes.Clone(data)}, true
 }
 
 // Receive puts updates into the inbox in one transaction and returns the
@@ -80,12 +95,11 @@ func (db *DB) Receive(updates []Received, now time.Time) ([]Received, error) {
 			if err != nil {
 				return fmt.Errorf("inbox sequence: %w", err)
 			}
-			v, err := json.Marshal(inboxRecord{Source: r.Source, ID: r.ID, Data: r.Data})
-			if err != nil {
-				return fmt.Errorf("encode update: %w", err)
+			if strings.IndexByte(r.Source, 0) >= 0 || strings.IndexByte(r.ID, 0) >= 0 {
+				return fmt.Errorf("update id or source with a zero byte: %w", ErrBadKey)
 			}
 			k := seqKey(seq)
-			if err := inbox.Put(k, db.seal.seal(k, v)); err != nil {
+			if err := inbox.Put(k, db.seal.seal(k, encodeReceived(r))); err != nil {
 				return fmt.Errorf("put update: %w", err)
 			}
 			r.Seq = seq
@@ -138,12 +152,12 @@ func (db *DB) Inbox(source string) ([]Received, error) {
 			if err != nil {
 				return fmt.Errorf("inbox record: %w", ErrCorrupt)
 			}
-			var r inboxRecord
-			if err := json.Unmarshal(plain, &r); err != nil {
+			r, ok := decodeReceived(binary.BigEndian.Uint64(k), plain)
+			if !ok {
 				return fmt.Errorf("inbox record of %d bytes: %w", len(plain), ErrCorrupt)
 			}
 			if r.Source == source {
-				out = append(out, Received{Seq: binary.BigEndian.Uint64(k), Source: r.Source, ID: r.ID, Data: r.Data})
+				out = append(out, r)
 			}
 			return nil
 		})

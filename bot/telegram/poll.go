@@ -70,17 +70,23 @@ func (f *FrontEnd) poll(ctx context.Context) error {
 		}
 		f.touch()
 		updates := make([]bot.Received, 0, len(raw))
+		decoded := make(map[int64]*models.Update, len(raw))
 		next := offset
 		for _, r := range raw {
-			var head struct {
-				ID int64 `json:"update_id"`
-			}
-			if err := json.Unmarshal(r, &head); err != nil {
-				f.log.Warn("telegram: an update without an id was skipped", "err", err)
+			u := new(models.Update)
+			if err := json.Unmarshal(r, u); err != nil {
+				// Confirmed all the same, or Telegram would send it forever.
+				var head struct {
+					ID int64 `json:"update_id"`
+				}
+				_ = json.Unmarshal(r, &head)
+				next = max(next, head.ID+1)
+				f.log.Warn("telegram: an update that could not be read was skipped", "err", err)
 				continue
 			}
-			next = max(next, head.ID+1)
-			updates = append(updates, bot.Received{Source: source, ID: strconv.FormatInt(head.ID, 10), Data: r})
+			next = max(next, u.ID+1)
+			decoded[u.ID] = u
+			updates = append(updates, bot.Received{Source: source, ID: strconv.FormatInt(u.ID, 10), Data: r})
 		}
 		fresh, err := f.svc.Receive(updates)
 		if err != nil {
@@ -91,7 +97,10 @@ func (f *FrontEnd) poll(ctx context.Context) error {
 		}
 		backoff = 0
 		offset = next
-		f.dispatch(fresh)
+		for _, r := range fresh {
+			id, _ := strconv.ParseInt(r.ID, 10, 64)
+			f.api.ProcessUpdate(context.WithValue(f.work, receivedKey{}, r.Seq), decoded[id])
+		}
 	}
 	return nil
 }

@@ -27,6 +27,18 @@ type Mailbox interface {
 	Outbox(prefix string) ([]store.Letter, error)
 }
 
+// Mail is what a front end needs of the Service to receive, answer and
+// send durably; each front end's own Service interface embeds it.
+type Mail interface {
+	Receive(updates []Received) ([]Received, error)
+	Inbox(source string) ([]Received, error)
+	Answer(ctx context.Context, m Message) ([]Outgoing, error)
+	Post(received uint64, out ...Outgoing) ([]Outgoing, error)
+	Sent(o Outgoing) error
+	Outbox(prefix string) ([]Outgoing, error)
+	Apology(langHint string) Reply
+}
+
 // Address says where the replies to a message go.
 type Address struct {
 	// Chat is the front end's name for the chat, unique across front

@@ -26,13 +26,7 @@ import (
 
 // Service is what the front end needs from the bot core (bot.Service).
 type Service interface {
-	Receive(updates []bot.Received) ([]bot.Received, error)
-	Inbox(source string) ([]bot.Received, error)
-	Answer(ctx context.Context, m bot.Message) ([]bot.Outgoing, error)
-	Post(received uint64, out ...bot.Outgoing) ([]bot.Outgoing, error)
-	Sent(o bot.Outgoing) error
-	Outbox(prefix string) ([]bot.Outgoing, error)
-	Apology(langHint string) bot.Reply
+	bot.Mail
 	// Unreadable is what to say about a message that could not be
 	// decrypted, in every language, since it could not be read.
 	Unreadable() bot.Reply

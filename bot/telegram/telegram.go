@@ -23,16 +23,10 @@ import (
 
 // Service is what the front end needs from the bot core (bot.Service).
 type Service interface {
-	Receive(updates []bot.Received) ([]bot.Received, error)
-	Inbox(source string) ([]bot.Received, error)
-	Answer(ctx context.Context, m bot.Message) ([]bot.Outgoing, error)
-	Post(received uint64, out ...bot.Outgoing) ([]bot.Outgoing, error)
-	Sent(o bot.Outgoing) error
-	Outbox(prefix string) ([]bot.Outgoing, error)
+	bot.Mail
 	MarkBlocked(key string) error
 	GroupNotice(langHint, link string) bot.Reply
 	Commands(lang string) []bot.Command
-	Apology(langHint string) bot.Reply
 }
 
 // Config is the Telegram account and how updates arrive.

@@ -109,35 +109,26 @@ func (r *crashRun) ask(text string) {
 // waitAnswers waits until every user was sent the answer to question q.
 func (r *crashRun) waitAnswers(q int, within time.Duration) {
 	r.t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		r.mu.Lock()
-		short := 0
-		for _, u := range r.users {
-			if !slices.ContainsFunc(r.sent[u.ID], crashQuestions[q].want.MatchString) {
-				short++
-			}
-		}
-		r.mu.Unlock()
-		if short == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("%d of %d users have no answer to %q after %v\n%s", short, len(r.users), crashQuestions[q].text, within, r.log())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	r.waitEvery(fmt.Sprintf("an answer to %q", crashQuestions[q].text), within, func(sent []string) bool {
+		return slices.ContainsFunc(sent, crashQuestions[q].want.MatchString)
+	})
 }
 
 // waitFirst waits until every user was sent something.
 func (r *crashRun) waitFirst(within time.Duration) {
+	r.t.Helper()
+	r.waitEvery("a greeting", within, func(sent []string) bool { return len(sent) > 0 })
+}
+
+// waitEvery waits until what each user was sent satisfies has.
+func (r *crashRun) waitEvery(what string, within time.Duration, has func(sent []string) bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
 		r.mu.Lock()
 		short := 0
 		for _, u := range r.users {
-			if len(r.sent[u.ID]) == 0 {
+			if !has(r.sent[u.ID]) {
 				short++
 			}
 		}
@@ -146,7 +137,7 @@ func (r *crashRun) waitFirst(within time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("%d of %d users got no greeting after %v\n%s", short, len(r.users), within, r.log())
+			r.t.Fatalf("%d of %d users have no %s after %v\n%s", short, len(r.users), what, within, r.log())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

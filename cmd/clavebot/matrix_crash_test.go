@@ -156,18 +156,7 @@ func TestMatrixMessagesSurviveSIGKILLAfterSync(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	ana, err := mautrix.NewClient(srv.URL(), id.UserID(anaID), anaToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := ana.CreateRoom(ctx, &mautrix.ReqCreateRoom{Invite: []id.UserID{id.UserID(botID)}, IsDirect: true, Preset: "trusted_private_chat"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the bot to join", func() bool {
-		members, err := ana.JoinedMembers(ctx, room.RoomID)
-		return err == nil && len(members.Joined) == 2
-	})
+	ana, room := directChat(ctx, t, srv.URL(), anaID, anaToken, botID)
 	if _, err := ana.SendText(ctx, room.RoomID, "hola"); err != nil {
 		t.Fatal(err)
 	}

@@ -48,18 +48,7 @@ func TestRunServesMatrix(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ana, err := mautrix.NewClient(srv.URL(), id.UserID(anaID), anaToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := ana.CreateRoom(ctx, &mautrix.ReqCreateRoom{Invite: []id.UserID{id.UserID(botID)}, IsDirect: true, Preset: "trusted_private_chat"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the bot to join", func() bool {
-		members, err := ana.JoinedMembers(ctx, room.RoomID)
-		return err == nil && len(members.Joined) == 2
-	})
+	ana, room := directChat(ctx, t, srv.URL(), anaID, anaToken, botID)
 	if _, err := ana.SendText(ctx, room.RoomID, "what is cl@ve"); err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +83,25 @@ func TestRunServesMatrix(t *testing.T) {
 	if strings.Contains(stderr.String(), password) {
 		t.Errorf("the password reached the log")
 	}
+}
+
+// directChat logs a person in and opens a direct chat with the bot, once
+// the bot has joined it.
+func directChat(ctx context.Context, t *testing.T, homeserver, userID, token, botID string) (*mautrix.Client, *mautrix.RespCreateRoom) {
+	t.Helper()
+	cli, err := mautrix.NewClient(homeserver, id.UserID(userID), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := cli.CreateRoom(ctx, &mautrix.ReqCreateRoom{Invite: []id.UserID{id.UserID(botID)}, IsDirect: true, Preset: "trusted_private_chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the bot to join", func() bool {
+		members, err := cli.JoinedMembers(ctx, room.RoomID)
+		return err == nil && len(members.Joined) == 2
+	})
+	return cli, room
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

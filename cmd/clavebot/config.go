@@ -213,6 +213,10 @@ func (c Config) Print(w io.Writer) error {
 	if !c.KeepUnanswered {
 		keep = "off"
 	}
+	pickle := "(not set: generated once and kept next to the database)"
+	if c.Matrix.PickleKey != "" {
+		pickle = secret(c.Matrix.PickleKey)
+	}
 	lines := [][2]string{
 		{"CLAVEBOT_DB", c.DB},
 		{"CLAVEBOT_LISTEN", plain(c.Listen, "(none: no health, metrics or live backup)")},
@@ -232,7 +236,7 @@ func (c Config) Print(w io.Writer) error {
 		{"MATRIX_USER_ID", plain(c.Matrix.UserID, "(not set)")},
 		{"MATRIX_PASSWORD", secret(c.Matrix.Password)},
 		{"MATRIX_ACCESS_TOKEN", secret(c.Matrix.AccessToken)},
-		{"MATRIX_PICKLE_KEY", secret(c.Matrix.PickleKey)},
+		{"MATRIX_PICKLE_KEY", pickle},
 	}
 	for _, l := range lines {
 		if _, err := fmt.Fprintf(w, "%-25s %s\n", l[0], l[1]); err != nil {

@@ -206,3 +206,18 @@ func TestRunWithBadTokenExplains(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestConfigCommand: `clavebot config` shows what a deployment would run
+// with, secrets masked, and a bad value stops it naming the variable.
+func TestConfigCommand(t *testing.T) {
+	out, errOut, code := clavebot(t, []string{"TELEGRAM_BOT_TOKEN=424242:very-secret-token", "TELEGRAM_RATE_LIMIT=off",
+		"CLAVEBOT_DB=/var/lib/clavebot/clavebot.db"}, "", "config")
+	if code != 0 || strings.Contains(out, "very-secret") || !strings.Contains(out, "/var/lib/clavebot/clavebot.db") ||
+		!strings.Contains(out, "TELEGRAM_BOT_TOKEN        (set, 24 characters)") || !strings.Contains(out, "off (no limits") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	_, errOut, code = clavebot(t, []string{"CLAVEBOT_LOG_LEVEL=chatty"}, "", "config")
+	if code != 1 || !strings.Contains(errOut, "CLAVEBOT_LOG_LEVEL") || !strings.Contains(errOut, "debug, info, warn or error") {
+		t.Errorf("bad level: exit %d, %s", code, errOut)
+	}
+}

@@ -152,33 +152,15 @@ func NewService(store Store, engine *conversation.Engine, opts ...Option) *Servi
 // Handle decides the replies to m and saves the user's new state in the
 // same transaction. On a storage failure it returns a calm apology to send
 // together with the error to log: the user's message was not acted upon.
+// It queues nothing: Answer is Handle for front ends with an outbox.
 func (s *Service) Handle(ctx context.Context, m Message) ([]Reply, error) {
-	if m.UserKey == "" {
-		return nil, ErrNoUser
+	m.Received, m.To = 0, Address{}
+	out, err := s.Answer(ctx, m)
+	replies := make([]Reply, len(out))
+	for i, o := range out {
+		replies[i] = o.Reply
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	if s.admins[m.UserKey] && isCommand(m.Text, "stats") {
-		return s.stats(m)
-	}
-	in := conversation.Input{Text: m.Text, Action: m.Action, LangHint: m.LangHint}
-	var d conversation.Decision
-	var lang conversation.Lang
-	err := s.store.Update(m.UserKey, func(u *conversation.User, _ bool) (bool, error) {
-		// Batched transactions may run this again: Handle depends only on
-		// the freshly loaded user and the input.
-		d = s.engine.Handle(u, in)
-		lang = u.Lang
-		return d.Forget, nil
-	})
-	if err != nil {
-		s.observe(m, start, conversation.Decision{}, err)
-		return []Reply{s.engine.Apology(lang, m.LangHint)}, fmt.Errorf("handle message for %s: %w", m.UserKey, err)
-	}
-	s.handled(m, start, d)
-	return d.Replies, nil
+	return replies, err
 }
 
 // handled does what follows a committed decision: metrics, and counting

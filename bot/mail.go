@@ -94,43 +94,78 @@ func (s *Service) Inbox(source string) ([]Received, error) {
 // comes back with the error, and the message stays in the inbox for the
 // next start.
 func (s *Service) Answer(ctx context.Context, m Message) ([]Outgoing, error) {
-	received, to := m.Received, m.To
-	mb, durable := s.store.(Mailbox)
-	if !durable || to.Chat == "" {
-		replies, err := s.Handle(ctx, m)
-		return address(to, replies), err
-	}
 	if m.UserKey == "" {
 		return nil, ErrNoUser
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	mb, durable := s.store.(Mailbox)
+	durable = durable && m.To.Chat != ""
 	if s.admins[m.UserKey] && isCommand(m.Text, "stats") {
 		replies, err := s.stats(m)
-		if err != nil {
-			return address(to, replies), err
+		if err != nil || !durable {
+			return address(m.To, replies), err
 		}
-		return s.Post(received, address(to, replies)...)
+		return s.Post(m.Received, address(m.To, replies)...)
 	}
 	start := time.Now()
 	in := conversation.Input{Text: m.Text, Action: m.Action, LangHint: m.LangHint}
 	var d conversation.Decision
 	var lang conversation.Lang
 	var out []Outgoing
-	queued, err := mb.Answer(m.UserKey, received, func(u *conversation.User, _ bool) (bool, []store.Letter, error) {
+	// Batched transactions may run decide again: it depends only on the
+	// freshly loaded user and the input.
+	decide := func(u *conversation.User) {
 		d = s.engine.Handle(u, in)
 		lang = u.Lang
-		out = address(to, d.Replies)
-		ls, err := letters(out)
-		return d.Forget, ls, err
-	})
+		out = address(m.To, d.Replies)
+	}
+	var queued []store.Letter
+	var err error
+	if durable {
+		queued, err = mb.Answer(m.UserKey, m.Received, func(u *conversation.User, _ bool) (bool, []store.Letter, error) {
+			decide(u)
+			ls, err := letters(out)
+			return d.Forget, ls, err
+		})
+	} else {
+		err = s.store.Update(m.UserKey, func(u *conversation.User, _ bool) (bool, error) {
+			decide(u)
+			return d.Forget, nil
+		})
+	}
 	if err != nil {
 		s.observe(m, start, conversation.Decision{}, err)
-		return address(to, []Reply{s.engine.Apology(lang, m.LangHint)}), fmt.Errorf("handle message for %s: %w", m.UserKey, err)
+		return address(m.To, []Reply{s.engine.Apology(lang, m.LangHint)}), fmt.Errorf("handle message for %s: %w", m.UserKey, err)
 	}
 	s.handled(m, start, d)
-	return numbered(out, queued), nil
+	if durable {
+		return numbered(out, queued), nil
+	}
+	return out, nil
+}
+
+// RemoveSecrets deletes, once per message, each user message that a reply
+// says held a secret, with remove (which reports whether the network
+// did), and gives those replies the text that says it was removed. The
+// replies of a front end that could not remove it keep the text asking
+// the user to.
+func RemoveSecrets(out []Outgoing, remove func(chat, about string) bool) {
+	removed := map[string]bool{}
+	for i, o := range out {
+		if o.Reply.Removed == "" || o.To.About == "" {
+			continue
+		}
+		ok, tried := removed[o.To.About]
+		if !tried {
+			ok = remove(o.To.Chat, o.To.About)
+			removed[o.To.About] = ok
+		}
+		if ok {
+			out[i].Reply.Text = o.Reply.Removed
+		}
+	}
 }
 
 // numbered gives the replies just queued the outbox's numbers, rather

@@ -85,7 +85,8 @@ repeated delivery of an update that was already handled a no-op.
 
 What waits in the boxes is what people typed and the answers to it, so it is
 sealed with AES-256-GCM under a key in a file beside the database
-(KeyFileSuffix). Open replaces the key whenever both boxes are empty: what was
+(KeyFileSuffix). Open deletes the key file whenever both boxes are empty, and
+the next mail gets a new key: what was
 written under the old key, including the bytes bbolt leaves on free pages,
 cannot be read any more. Mail under a key file that is gone is dropped and
 counted by Lost.

@@ -3,11 +3,15 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/clavebot/clavebot/conversation"
 )
@@ -75,12 +79,21 @@ func decodeReceived(seq uint64, v []byte) (Received, bool) {
 // counts as received once Receive returned: only then may the network be
 // told so.
 func (db *DB) Receive(updates []Received, now time.Time) ([]Received, error) {
+	if len(updates) == 0 {
+		// An empty poll or sync writes nothing: no commit, no fsync.
+		return nil, nil
+	}
 	var fresh []Received
 	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		fresh = fresh[:0]
 		inbox, seen := tx.Bucket(bucketInbox), tx.Bucket(bucketSeen)
 		if inbox == nil || seen == nil {
 			return errNoMailBuckets
+		}
+		// Ids older than SeenFor go first, so an old id come back (after
+		// a quiet week Telegram's restart at random) counts as new.
+		if err := db.pruneSeen(seen, now); err != nil {
+			return err
 		}
 		stamp := binary.BigEndian.AppendUint64(nil, uint64(now.Unix()))
 		for _, r := range updates {
@@ -98,14 +111,18 @@ func (db *DB) Receive(updates []Received, now time.Time) ([]Received, error) {
 			if strings.IndexByte(r.Source, 0) >= 0 || strings.IndexByte(r.ID, 0) >= 0 {
 				return fmt.Errorf("update id or source with a zero byte: %w", ErrBadKey)
 			}
+			seal, err := db.sealer()
+			if err != nil {
+				return err
+			}
 			k := seqKey(seq)
-			if err := inbox.Put(k, db.seal.seal(k, encodeReceived(r))); err != nil {
+			if err := inbox.Put(k, seal.seal(k, encodeReceived(r))); err != nil {
 				return fmt.Errorf("put update: %w", err)
 			}
 			r.Seq = seq
 			fresh = append(fresh, r)
 		}
-		return db.pruneSeen(seen, now)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: receive: %w", err)
@@ -148,7 +165,7 @@ func (db *DB) Inbox(source string) ([]Received, error) {
 			return errNoMailBuckets
 		}
 		return b.ForEach(func(k, v []byte) error {
-			plain, err := db.seal.open(k, v)
+			plain, err := db.openSealed(k, v)
 			if err != nil {
 				return fmt.Errorf("inbox record: %w", ErrCorrupt)
 			}
@@ -232,8 +249,12 @@ func (db *DB) post(tx *bbolt.Tx, received uint64, letters []Letter) ([]Letter, e
 			return nil, fmt.Errorf("outbox sequence: %w", err)
 		}
 		l.Seq = seq
+		seal, err := db.sealer()
+		if err != nil {
+			return nil, err
+		}
 		k := letterKey(l.Chat, seq)
-		if err := outbox.Put(k, db.seal.seal(k, l.Data)); err != nil {
+		if err := outbox.Put(k, seal.seal(k, l.Data)); err != nil {
 			return nil, fmt.Errorf("put letter: %w", err)
 		}
 		queued = append(queued, l)
@@ -277,7 +298,7 @@ func (db *DB) Outbox(prefix string) ([]Letter, error) {
 			if !ok {
 				return fmt.Errorf("outbox key of %d bytes: %w", len(k), ErrCorrupt)
 			}
-			data, err := db.seal.open(k, v)
+			data, err := db.openSealed(k, v)
 			if err != nil {
 				return fmt.Errorf("letter: %w", ErrCorrupt)
 			}
@@ -291,14 +312,14 @@ func (db *DB) Outbox(prefix string) ([]Letter, error) {
 	return out, nil
 }
 
-// openMail makes sure the boxes can be read: with the key they were
-// sealed with, or, when they are empty, with a fresh key. Mail sealed
-// under a key that is gone (the key file was deleted, or a backup was
-// restored without it) cannot be read by anyone; it is dropped and
-// counted in Lost.
+// openMail makes sure the boxes can be read with the key they were sealed
+// with. When they are empty the key file is removed: whatever was sealed
+// under it, also on bbolt's free pages, can then be read by no one, and
+// the next mail gets a new key (sealer). Mail sealed under a key that is
+// gone (the key file was deleted, or a backup was restored without it)
+// cannot be read either; it is dropped and counted in Lost.
 func (db *DB) openMail() error {
-	keyPath := db.path + KeyFileSuffix
-	key, err := readMailKey(keyPath)
+	key, err := readMailKey(db.keyPath())
 	if err != nil {
 		return err
 	}
@@ -314,17 +335,16 @@ func (db *DB) openMail() error {
 		return err
 	}
 	if key != nil && sealed > 0 {
-		db.seal, err = newSealer(key)
-		if err != nil {
+		if db.seal, err = newSealer(key); err != nil {
 			return err
 		}
 		return db.dropUnreadable()
 	}
-	db.lost = sealed
 	if sealed > 0 {
+		db.lost = sealed
 		if err := db.bolt.Update(func(tx *bbolt.Tx) error {
 			for _, name := range [][]byte{bucketInbox, bucketOutbox} {
-				if err := tx.DeleteBucket(name); err != nil && tx.Bucket(name) != nil {
+				if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 					return err
 				}
 				if _, err := tx.CreateBucket(name); err != nil {
@@ -336,11 +356,40 @@ func (db *DB) openMail() error {
 			return fmt.Errorf("clear unreadable mail: %w", err)
 		}
 	}
-	if key, err = newMailKey(keyPath); err != nil {
-		return err
+	if err := os.Remove(db.keyPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the old mail key: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) keyPath() string { return db.path + KeyFileSuffix }
+
+// sealer returns the mail key's sealer, making the key when the first
+// mail since Open needs one.
+func (db *DB) sealer() (*sealer, error) {
+	db.sealMu.Lock()
+	defer db.sealMu.Unlock()
+	if db.seal != nil {
+		return db.seal, nil
+	}
+	key, err := newMailKey(db.keyPath())
+	if err != nil {
+		return nil, err
 	}
 	db.seal, err = newSealer(key)
-	return err
+	return db.seal, err
+}
+
+// openSealed opens a value of a box; with no key yet, no value was sealed
+// since Open, and one found is unreadable.
+func (db *DB) openSealed(k, v []byte) ([]byte, error) {
+	db.sealMu.Lock()
+	seal := db.seal
+	db.sealMu.Unlock()
+	if seal == nil {
+		return nil, errUnsealable
+	}
+	return seal.open(k, v)
 }
 
 // dropUnreadable removes mail that does not open with the current key,
@@ -351,7 +400,7 @@ func (db *DB) dropUnreadable() error {
 			b := tx.Bucket(name)
 			var bad [][]byte
 			if err := b.ForEach(func(k, v []byte) error {
-				if _, err := db.seal.open(k, v); err != nil {
+				if _, err := db.openSealed(k, v); err != nil {
 					bad = append(bad, k)
 				}
 				return nil

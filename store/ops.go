@@ -55,9 +55,20 @@ func (db *DB) BackupTo(path string) (int64, error) {
 // truncated file under the final name. The file is readable by its owner
 // only.
 func WriteBackupFile(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".backup-*")
+	n, err := writeFileAtomic(path, write)
 	if err != nil {
-		return 0, fmt.Errorf("create backup file: %w", err)
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// writeFileAtomic writes a file of the owner's only, whole or not at all:
+// through a synced temporary file in the same directory, renamed into
+// place.
+func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return 0, err
 	}
 	defer os.Remove(tmp.Name())
 	n, err := write(tmp)
@@ -68,13 +79,13 @@ func WriteBackupFile(path string, write func(io.Writer) (int64, error)) (int64, 
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
+		err = os.Chmod(tmp.Name(), fileMode)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
+		return 0, err
 	}
 	return n, nil
 }

@@ -6,17 +6,18 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 )
 
 // The inbox and outbox hold what people typed and what the bot answers
 // until each is handled or sent: a pasted CSV code can be among them. bbolt
 // leaves deleted values on free pages, so they are sealed with a key kept
-// in a file beside the database, and the key is replaced whenever Open
-// finds both boxes empty: whatever was ever written under an old key is
-// then unreadable, in the file and in its free pages alike.
+// in a file beside the database, which Open deletes whenever it finds both
+// boxes empty (the next mail gets a new key): whatever was ever written
+// under an old key is then unreadable, in the file and in its free pages
+// alike.
 
 // KeyFileSuffix names the file holding the mail key: "clavebot.db" keeps
 // it in "clavebot.db.mailkey".
@@ -87,27 +88,10 @@ func newMailKey(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("new mail key: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return nil, fmt.Errorf("new mail key: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(fileMode); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("new mail key: %w", err)
-	}
-	if _, err := tmp.Write(key); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("new mail key: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("new mail key: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("new mail key: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {
+		n, err := w.Write(key)
+		return int64(n), err
+	}); err != nil {
 		return nil, fmt.Errorf("new mail key: %w", err)
 	}
 	return key, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -49,7 +50,8 @@ type DB struct {
 	bolt *bbolt.DB
 	path string
 
-	seal       *sealer
+	sealMu     sync.Mutex
+	seal       *sealer // nil until the first mail after Open
 	lost       int
 	seenPruned time.Time // guarded by bbolt's single writer
 }

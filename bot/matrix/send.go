@@ -39,7 +39,7 @@ func (f *FrontEnd) handle(seq uint64, in incoming) {
 // first reply quotes the question. A room the bot can no longer post in
 // gets nothing more.
 func (f *FrontEnd) deliver(out []bot.Outgoing) {
-	redacted := map[string]bool{}
+	bot.RemoveSecrets(out, f.redactSecret)
 	quoted := map[string]bool{}
 	for i, o := range out {
 		room, ok := roomOf(o.To.Chat)
@@ -48,23 +48,12 @@ func (f *FrontEnd) deliver(out []bot.Outgoing) {
 			f.sent(o)
 			continue
 		}
-		r := o.Reply
 		about := id.EventID(o.To.About)
-		if r.Removed != "" && about != "" {
-			ok, tried := redacted[o.To.About]
-			if !tried {
-				ok = f.redactSecret(room, about)
-				redacted[o.To.About] = ok
-			}
-			if ok {
-				r.Text = r.Removed
-			}
-		}
 		var replyTo id.EventID
 		if o.To.Group && about != "" && !quoted[o.To.About] {
 			replyTo, quoted[o.To.About] = about, true
 		}
-		err := f.send(f.work, room, replyTo, o.Txn, []bot.Reply{r})
+		err := f.send(f.work, room, replyTo, o.Txn, []bot.Reply{o.Reply})
 		if errors.Is(err, bot.ErrBlocked) {
 			f.log.Info("matrix: cannot post in the room any more", "room", room)
 			for _, rest := range out[i:] {
@@ -93,20 +82,18 @@ func roomOf(chat string) (id.RoomID, bool) {
 	return id.RoomID(room), len(room) < len(chat) && strings.HasPrefix(room, "!")
 }
 
-func holdsSecret(replies []bot.Reply) bool {
-	for _, r := range replies {
-		if r.Removed != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // redactSecret redacts a user's message that held a secret, which the bot
 // may do where its power level allows (in a direct chat Element creates,
 // both people have the same); it reports whether the homeserver did.
-func (f *FrontEnd) redactSecret(room id.RoomID, eventID id.EventID) bool {
-	_, err := f.cli.RedactEvent(f.work, room, eventID, mautrix.ReqRedact{Reason: "it held a secret (a code or a personal number)"})
+//
+// The redaction carries no reason: clients show it to the user, who
+// reads why in the bot's reply, in their own language.
+func (f *FrontEnd) redactSecret(chat, about string) bool {
+	room, ok := roomOf(chat)
+	if !ok {
+		return false
+	}
+	_, err := f.cli.RedactEvent(f.work, room, id.EventID(about))
 	if err != nil {
 		f.log.Info("matrix: a message with a secret could not be redacted; the user is asked to delete it", "room", room, "err", f.redact(err))
 		return false

@@ -70,7 +70,7 @@ func (f *FrontEnd) poll(ctx context.Context) error {
 		}
 		f.touch()
 		updates := make([]bot.Received, 0, len(raw))
-		decoded := make(map[int64]*models.Update, len(raw))
+		decoded := make(map[string]*models.Update, len(raw))
 		next := offset
 		for _, r := range raw {
 			u := new(models.Update)
@@ -85,8 +85,9 @@ func (f *FrontEnd) poll(ctx context.Context) error {
 				continue
 			}
 			next = max(next, u.ID+1)
-			decoded[u.ID] = u
-			updates = append(updates, bot.Received{Source: source, ID: strconv.FormatInt(u.ID, 10), Data: r})
+			id := strconv.FormatInt(u.ID, 10)
+			decoded[id] = u
+			updates = append(updates, bot.Received{Source: source, ID: id, Data: r})
 		}
 		fresh, err := f.svc.Receive(updates)
 		if err != nil {
@@ -98,8 +99,7 @@ func (f *FrontEnd) poll(ctx context.Context) error {
 		backoff = 0
 		offset = next
 		for _, r := range fresh {
-			id, _ := strconv.ParseInt(r.ID, 10, 64)
-			f.api.ProcessUpdate(context.WithValue(f.work, receivedKey{}, r.Seq), decoded[id])
+			f.process(r.Seq, decoded[r.ID])
 		}
 	}
 	return nil
@@ -115,8 +115,14 @@ func (f *FrontEnd) dispatch(updates []bot.Received) {
 			f.drop(r.Seq)
 			continue
 		}
-		f.api.ProcessUpdate(context.WithValue(f.work, receivedKey{}, r.Seq), &u)
+		f.process(r.Seq, &u)
 	}
+}
+
+// process hands one update to the library's handlers, with its inbox
+// number for onUpdate.
+func (f *FrontEnd) process(seq uint64, u *models.Update) {
+	f.api.ProcessUpdate(context.WithValue(f.work, receivedKey{}, seq), u)
 }
 
 // drop takes an update that needs no answer out of the inbox.

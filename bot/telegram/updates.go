@@ -178,7 +178,7 @@ func (f *FrontEnd) send(chat string, out []bot.Outgoing) {
 // blocked the bot is marked so that nothing more is sent until they write
 // again, and what was queued for them is dropped.
 func (f *FrontEnd) deliver(out []bot.Outgoing) {
-	deleted := map[string]bool{}
+	bot.RemoveSecrets(out, f.deleteMessage)
 	for i, o := range out {
 		chatID, err := chatID(o.To.Chat)
 		if err != nil {
@@ -186,18 +186,7 @@ func (f *FrontEnd) deliver(out []bot.Outgoing) {
 			f.sent(o)
 			continue
 		}
-		r := o.Reply
-		if r.Removed != "" && o.To.About != "" {
-			ok, tried := deleted[o.To.About]
-			if !tried {
-				ok = f.deleteMessage(chatID, o.To.About)
-				deleted[o.To.About] = ok
-			}
-			if ok {
-				r.Text = r.Removed
-			}
-		}
-		err = f.sendReply(f.work, chatID, o.To.Group, r)
+		err = f.sendReply(f.work, chatID, o.To.Group, o.Reply)
 		if errors.Is(err, ErrBlocked) {
 			f.log.Info("telegram: user blocked the bot", "chat", o.To.Chat)
 			if !o.To.Group {
@@ -238,7 +227,11 @@ func chatID(name string) (int64, error) {
 
 // deleteMessage takes a user's message out of the chat (bots may delete
 // incoming messages in private chats); it reports whether Telegram did.
-func (f *FrontEnd) deleteMessage(chatID int64, about string) bool {
+func (f *FrontEnd) deleteMessage(chat, about string) bool {
+	chatID, err := chatID(chat)
+	if err != nil {
+		return false
+	}
 	messageID, err := strconv.Atoi(about)
 	if err != nil {
 		return false

@@ -372,3 +372,20 @@ func TestStatsForAdminsOnly(t *testing.T) {
 		t.Errorf("second admin: %q", got)
 	}
 }
+
+// In the terminal there is no inbox and no outbox: the apology for a
+// panic is printed as it is, and nothing fails trying to queue it.
+func TestRecoverInTheTerminalQueuesNothing(t *testing.T) {
+	svc := bot.NewService(mustOpen(t), mustEngine(t))
+	h := bot.Chain(func(context.Context, bot.Message) ([]bot.Outgoing, error) { panic("boom") }, bot.Recover(svc, slog.New(slog.DiscardHandler)))
+	out, err := h(context.Background(), bot.Message{UserKey: "cli:local", LangHint: "es"})
+	if len(out) != 1 || out[0].ID != 0 || !strings.Contains(out[0].Reply.Text, "Lo siento") {
+		t.Fatalf("out %+v", out)
+	}
+	if err == nil || errors.Is(err, store.ErrBadKey) {
+		t.Errorf("err = %v, want the panic alone", err)
+	}
+	if queued, _ := svc.Outbox(""); len(queued) != 0 {
+		t.Errorf("the terminal's apology was queued: %+v", queued)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/clavebot/clavebot/conversation"
@@ -182,7 +183,9 @@ func numbered(out []Outgoing, queued []store.Letter) []Outgoing {
 // replies it only takes the entry out.
 func (s *Service) Post(received uint64, out ...Outgoing) ([]Outgoing, error) {
 	mb, ok := s.store.(Mailbox)
-	if !ok {
+	if !ok || (received == 0 && !slices.ContainsFunc(out, func(o Outgoing) bool { return o.To.Chat != "" })) {
+		// Nothing to take out of an inbox, and nowhere to queue: the
+		// terminal, whose replies are printed at once.
 		return out, nil
 	}
 	ls, err := letters(out)

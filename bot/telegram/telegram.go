@@ -39,8 +39,11 @@ type Config struct {
 	// WebhookListen.
 	WebhookURL    string
 	WebhookSecret string
-	WebhookListen string // default ":8443"
+	WebhookListen string // default DefaultWebhookListen
 }
+
+// DefaultWebhookListen is where the webhook listens unless told.
+const DefaultWebhookListen = ":8443"
 
 // KeyPrefix starts the user keys of Telegram users: "tg:123456".
 const KeyPrefix = "tg:"
@@ -216,7 +219,7 @@ func (f *FrontEnd) runWebhook(ctx context.Context) error {
 	}
 	listen := f.cfg.WebhookListen
 	if listen == "" {
-		listen = ":8443"
+		listen = DefaultWebhookListen
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {

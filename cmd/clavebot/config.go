@@ -230,7 +230,7 @@ func (c Config) Print(w io.Writer) error {
 		{"TELEGRAM_API_URL", plain(c.Telegram.APIURL, "https://api.telegram.org")},
 		{"TELEGRAM_WEBHOOK_URL", plain(c.Telegram.WebhookURL, "(none: long polling)")},
 		{"TELEGRAM_WEBHOOK_SECRET", secret(c.Telegram.WebhookSecret)},
-		{"TELEGRAM_WEBHOOK_LISTEN", plain(c.Telegram.WebhookListen, ":8443")},
+		{"TELEGRAM_WEBHOOK_LISTEN", plain(c.Telegram.WebhookListen, telegram.DefaultWebhookListen)},
 		{"TELEGRAM_RATE_LIMIT", rate},
 		{"MATRIX_HOMESERVER", plain(c.Matrix.Homeserver, "(none: no Matrix)")},
 		{"MATRIX_USER_ID", plain(c.Matrix.UserID, "(not set)")},
